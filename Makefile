@@ -1,0 +1,49 @@
+# The vfio/iommu DMA-lifetime series: get a kernel tree, apply the series,
+# build it, check it and run its KUnit suites. `make help` lists the targets.
+# Everything generated (kernel trees, builds) lives in $(CACHE); logs, KTAP
+# and JSON results in $(ART).
+
+CACHE ?= $(HOME)/.cache/vfio-dma-series
+ART ?= $(CURDIR)/artifacts
+KSRC ?=
+TREE := $(CACHE)/$(if $(KSRC),ksrc,linux)
+WORK := $(CACHE)/work
+S := scripts/stage.sh $(ART)
+export CACHE KSRC
+
+.PHONY: all test edit regen help clean
+
+all: ## main job: apply the series to the default tree (or KSRC=), build, run KUnit
+	@$(S) start
+	@$(S) deps scripts/deps.sh
+	@$(S) tree scripts/prepare-tree.sh $(TREE)
+	@$(S) apply scripts/apply.sh $(TREE) series
+	@$(S) kunit scripts/kunit.sh $(TREE) $(ART) series
+	@scripts/summary.sh $(ART)
+
+test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
+	@$(S) start
+	@$(S) deps scripts/deps.sh
+	@$(S) tree scripts/prepare-tree.sh $(TREE)
+	@$(S) series scripts/check-series.sh
+	@$(S) apply scripts/apply.sh $(TREE) series
+	@$(S) shellcheck shellcheck -x scripts/*.sh .ci/run
+	@$(S) checkpatch scripts/checkpatch.sh $(TREE)
+	@$(S) bisect-build scripts/bisect-build.sh $(TREE) series $(ART)/build
+	@$(S) kdoc-cocci scripts/touched-checks.sh $(TREE) series $(ART)/checks
+	@$(S) kunit scripts/kunit.sh $(TREE) $(ART) series
+	@$(S) kunit-proof scripts/prove.sh $(TREE) series $(ART)
+	@scripts/summary.sh $(ART)
+
+edit: ## check the series out as commits (branch dev) in $(WORK) for hacking
+	@scripts/prepare-tree.sh $(TREE) >/dev/null
+	@scripts/edit.sh $(TREE) $(WORK)
+
+regen: ## rewrite patches/ and series from the commits on dev in $(WORK)
+	@scripts/regen.sh $(WORK) dev
+
+clean: ## remove $(ART) (the cache stays; rm -rf $(CACHE) for a cold start)
+	rm -rf $(ART)
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10

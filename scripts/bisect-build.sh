@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Build every patch of the series on its own (the 0-day bot's bisect build):
+# for each commit base..<branch>, the objects its files affect, per arch.
+# A warning (W=1 or sparse) that the base build of the same targets did not
+# have fails that patch. Prints one PASS/FAIL line per patch and arch.
+# Usage: bisect-build.sh <tree> <branch> <logdir>
+set -euo pipefail
+
+tree=$1 branch=$2 logs=$3
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$logs"
+
+gvt_objs() {
+	local f
+	for f in "$tree"/drivers/gpu/drm/i915/gvt/*.c; do
+		f=${f#"$tree"/}
+		echo "${f%.c}.o"
+	done
+}
+
+# Targets per arch for a list of changed files; "selftests:<dir>" for tools.
+targets_for() {
+	local f
+	for f in "$@"; do
+		case $f in
+		drivers/iommu/*|include/linux/iommu*.h|include/uapi/linux/iommufd.h)
+			echo "x86_64 drivers/iommu/"; echo "s390x drivers/iommu/"
+			echo "um drivers/iommu/" ;;
+		drivers/vfio/*|include/linux/vfio*.h|include/uapi/linux/vfio.h)
+			echo "x86_64 drivers/vfio/"; echo "um drivers/vfio/"
+			echo "s390x drivers/vfio/"; echo "s390x drivers/s390/cio/"
+			echo "s390x drivers/s390/crypto/"
+			gvt_objs | sed 's/^/x86_64 /' ;;
+		drivers/gpu/drm/i915/gvt/*)
+			gvt_objs | sed 's/^/x86_64 /' ;;
+		drivers/s390/*)
+			echo "s390x drivers/s390/cio/"; echo "s390x drivers/s390/crypto/" ;;
+		tools/testing/selftests/vfio/*)
+			echo "selftests vfio" ;;
+		tools/testing/selftests/iommu/*)
+			echo "selftests iommu" ;;
+		include/*)
+			echo "x86_64 drivers/iommu/"; echo "x86_64 drivers/vfio/" ;;
+		esac
+	done | sort -u
+}
+
+# Warnings of a build log, without line numbers, as "file: message".
+warnings() {
+	grep -E '^[^ ]+:[0-9]+(:[0-9]+)?: (warning|error):' "$1" |
+		sed -E 's#^(\.\./)*##; s#:[0-9]+(:[0-9]+)?: #: #' | sort -u || true
+}
+
+build() {	# <arch> <log> <targets...>
+	local arch=$1 log=$2
+	shift 2
+	if [ "$arch" = selftests ]; then
+		"$here/selftests-build.sh" "$tree" "$log" "$@"
+	else
+		"$here/build.sh" "$tree" "$arch" "$log" "$@"
+	fi
+}
+
+mapfile -t commits < <(git -C "$tree" rev-list --reverse "base..$branch")
+declare -A want=()
+for c in "${commits[@]}"; do
+	mapfile -t files < <(git -C "$tree" diff --name-only "$c^" "$c")
+	while read -r arch t; do
+		want[$arch]+=" $t"
+	done < <(targets_for "${files[@]}")
+done
+
+# Base: the union of every patch's targets, to know the warnings already there.
+git -C "$tree" checkout -q -f base
+for arch in "${!want[@]}"; do
+	read -ra t <<< "${want[$arch]}"
+	mapfile -t t < <(printf '%s\n' "${t[@]}" | sort -u)
+	if ! build "$arch" "$logs/base-$arch.log" "${t[@]}"; then
+		echo "FAIL: base does not build for $arch ($logs/base-$arch.log)"
+		tail -20 "$logs/base-$arch.log"
+		exit 1
+	fi
+	warnings "$logs/base-$arch.log" > "$logs/base-$arch.warn"
+done
+
+n=0 fail=0
+for c in "${commits[@]}"; do
+	n=$((n + 1))
+	subj=$(git -C "$tree" log -1 --format=%s "$c")
+	git -C "$tree" checkout -q -f "$c"
+	mapfile -t files < <(git -C "$tree" diff --name-only "$c^" "$c")
+	declare -A per=()
+	while read -r arch t; do
+		per[$arch]+=" $t"
+	done < <(targets_for "${files[@]}")
+	for arch in "${!per[@]}"; do
+		read -ra t <<< "${per[$arch]}"
+		log=$logs/$(printf %04d "$n")-$arch.log
+		if ! build "$arch" "$log" "${t[@]}"; then
+			echo "FAIL: patch $n ($subj) does not build for $arch; log $log"
+			grep -E 'error|Error' "$log" | head -10
+			fail=$((fail + 1))
+			continue
+		fi
+		new=$(comm -13 "$logs/base-$arch.warn" <(warnings "$log"))
+		if [ -n "$new" ]; then
+			echo "FAIL: patch $n ($subj) adds warnings for $arch:"
+			printf '%s\n' "$new" | head -10
+			fail=$((fail + 1))
+		else
+			echo "PASS: patch $n builds for $arch without new warnings (${t[*]})"
+		fi
+	done
+	unset per
+done
+git -C "$tree" checkout -q -f "$branch"
+[ "$fail" -eq 0 ]

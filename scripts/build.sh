@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Build make targets of the checked-out tree for one architecture, in an
+# out-of-tree directory in the cache, with ccache, W=1 and sparse (C=1).
+# Usage: build.sh <tree> <x86_64|s390x|um> <log> <make targets...>
+set -euo pipefail
+
+tree=$1 arch=$2 log=$3
+shift 3
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${CACHE:?}/build/$arch
+mkdir -p "$out"
+
+case $arch in
+x86_64)	mk=(ARCH=x86_64) cc=gcc defcfg=x86_64_defconfig ;;
+s390x)	mk=(ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-) cc=s390x-linux-gnu-gcc defcfg=defconfig ;;
+um)	mk=(ARCH=um SUBARCH=x86_64) cc=gcc defcfg=defconfig ;;
+*)	echo "build: unknown arch $arch" >&2; exit 1 ;;
+esac
+mk=(-C "$tree" O="$out" "${mk[@]}" CC="ccache $cc")
+
+# The fragment may name symbols a given patch adds: merge it at every call.
+if [ ! -f "$out/.config" ]; then
+	make -s "${mk[@]}" "$defcfg" >/dev/null
+fi
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+	"$top/kernel-config/$arch.config" >/dev/null
+make -s "${mk[@]}" olddefconfig >/dev/null
+
+make "${mk[@]}" -j"$(nproc)" W=1 C=1 "$@" > "$log" 2>&1

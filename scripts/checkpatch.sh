@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# checkpatch --strict on every patch of the series: any error, warning or
+# check fails that patch. Debian's python3 goes first on PATH (spdxcheck needs
+# python3-ply and python3-git). Usage: checkpatch.sh <tree>
+set -euo pipefail
+
+tree=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+export PATH=/usr/bin:$PATH
+fail=0
+while read -r p; do
+	# No upstream history in a tarball tree: Fixes: ids cannot be looked up.
+	ign=()
+	git -C "$tree" cat-file -e '557dbdf6c4e9^{commit}' 2>/dev/null || ign=(--ignore UNKNOWN_COMMIT_ID)
+	out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --quiet "${ign[@]}" "$top/patches/$p" 2>&1) || true
+	if [ -z "$out" ]; then
+		echo "PASS: checkpatch --strict $p"
+	else
+		echo "FAIL: checkpatch --strict $p"
+		printf '%s\n' "$out" | head -30
+		fail=1
+	fi
+done < <(grep -v '^[[:space:]]*\(#\|$\)' "$top/series")
+exit "$fail"

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Check the series out as commits on branch "dev" of a separate work tree, for
+# hacking; `make regen` turns them back into patches/. An existing dev branch
+# is kept unless FORCE=1. Usage: edit.sh <tree> <worktree>
+set -euo pipefail
+
+tree=$1 wt=$2
+here=$(cd "$(dirname "$0")" && pwd)
+if [ ! -d "$wt" ]; then
+	git -C "$tree" worktree prune
+	git -C "$tree" worktree add -q --detach "$wt" base
+fi
+if git -C "$wt" rev-parse -q --verify dev >/dev/null && [ "${FORCE:-0}" != 1 ]; then
+	echo "edit: branch dev exists in $wt; keeping it (FORCE=1 re-applies the series)"
+	exit 0
+fi
+"$here/apply.sh" "$wt" dev
+echo "edit: hack in $wt (commits on branch dev, git add -f for new files), then make regen"

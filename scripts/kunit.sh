@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Build the checked-out tree for x86_64 KUnit and run the series' suites in
+# QEMU (TCG) with lockdep and KASAN on. Keeps the KTAP log and kunit.py's JSON
+# under <artifacts>/kunit-<label>.*, and prints one PASS/FAIL line per case;
+# a skipped case, a missing suite or a lockdep/KASAN splat is a failure.
+# EXPECT_FAIL=<regex>: the matching cases must fail (proof that a test can).
+# Usage: kunit.sh <tree> <artifacts> <label>
+set -euo pipefail
+
+tree=$1 art=$2 label=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${CACHE:?}/build/kunit-x86_64
+suites=${KUNIT_SUITES:-iommu-iopf}
+mkdir -p "$art"
+log=$art/kunit-$label.log tap=$art/kunit-$label.ktap
+
+# kunit.py exits non-zero when a case fails; the verdict is made below.
+export PATH="$top/kunit/bin:$PATH"
+(cd "$tree" && ./tools/testing/kunit/kunit.py run --arch=x86_64 \
+	--build_dir="$build" --jobs="$(nproc)" --make_options="CC=ccache gcc" \
+	--kunitconfig="$top/kunit/x86_64.kunitconfig" \
+	--kunitconfig="$top/kernel-config/kunit-debug.config" \
+	--timeout=300 --json="$art/kunit-$label.json" \
+	"$(echo "$suites" | tr ' ' '\n' | sed 's/$/.*/' | paste -sd,)") > "$log" 2>&1 || true
+if [ ! -s "$build/test.log" ] || ! grep -q 'Building KUnit Kernel' "$log"; then
+	echo "FAIL: kunit ($label): no kernel log; see $log"
+	tail -20 "$log"
+	exit 1
+fi
+sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' "$build/test.log" > "$tap"
+
+fail=0
+for s in $suites; do
+	grep -q "^    # Subtest: $s\$" "$tap" || { echo "FAIL: kunit ($label): suite $s did not run"; fail=1; }
+done
+# Case lines are indented 4 (case) or 8 (parameter) spaces.
+while read -r res name; do
+	case $res in
+	ok)	expect=PASS ;;
+	skip)	expect=FAIL name="$name (skipped)" ;;
+	*)	expect=FAIL ;;
+	esac
+	if [ -n "${EXPECT_FAIL:-}" ] && [[ $name =~ $EXPECT_FAIL ]]; then
+		[ "$expect" = PASS ] && expect=FAIL || expect=PASS
+		name="$name (must fail here)"
+	fi
+	echo "$expect: kunit ($label) $name"
+	[ "$expect" = PASS ] || fail=1
+done < <(awk '
+	/^    # Subtest: / { suite = $3 }
+	/^        # Subtest: / { case_ = $3 }
+	/^    (    )?(not )?ok [0-9]+ / {
+		n = $0; sub(/^ */, "", n); res = (n ~ /^not ok/) ? "fail" : "ok"
+		if (n ~ /# SKIP/) res = "skip"
+		sub(/^(not )?ok [0-9]+ /, "", n); sub(/ # .*/, "", n)
+		if ($0 ~ /^        /) n = case_ "/" n
+		print res, suite "." n }' "$tap")
+
+splat='BUG: KASAN|BUG:|WARNING: CPU|WARNING: possible|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'
+if grep -Eq "$splat" "$tap"; then
+	if [ -n "${EXPECT_FAIL:-}" ] && grep -q 'BUG: KASAN' "$tap"; then
+		echo "PASS: kunit ($label) KASAN reports the use-after-free: $(grep -m1 'BUG: KASAN' "$tap")"
+	else
+		echo "FAIL: kunit ($label) kernel splat: $(grep -Em1 "$splat" "$tap")"
+		fail=1
+	fi
+elif [ -n "${EXPECT_FAIL:-}" ]; then
+	echo "FAIL: kunit ($label) no KASAN report"
+	fail=1
+fi
+grep -h 'iopf_report:\|benchmark' "$tap" | sed "s/^ */  ($label) /" || true
+exit "$fail"
