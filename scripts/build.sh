@@ -7,6 +7,7 @@ set -euo pipefail
 tree=$1 arch=$2 log=$3
 shift 3
 top=$(cd "$(dirname "$0")/.." && pwd)
+sparse=$("$top/scripts/get-sparse.sh" "$tree")
 out=${CACHE:?}/build/$arch
 mkdir -p "$out"
 
@@ -26,4 +27,8 @@ fi
 	"$top/kernel-config/$arch.config" >/dev/null
 make -s "${mk[@]}" olddefconfig >/dev/null
 
-make "${mk[@]}" -j"$(nproc)" W=1 C=1 "$@" > "$log" 2>&1
+make "${mk[@]}" -j"$(nproc)" W=1 C=1 CHECK="$sparse" "$@" > "$log" 2>&1
+if grep -q 'specified, but .* is not available' "$log"; then
+	echo "build: kbuild dropped C=1: $sparse cannot check this tree" >&2
+	exit 1
+fi
