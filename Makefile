@@ -16,23 +16,23 @@ export CACHE KSRC
 all: ## main job: apply the series to the default tree (or KSRC=), build, run KUnit
 	@$(S) start
 	@$(S) deps scripts/deps.sh
-	@$(S) tree scripts/prepare-tree.sh $(TREE)
-	@$(S) apply scripts/apply.sh $(TREE) series
-	@$(S) kunit scripts/kunit.sh $(TREE) $(ART) series
+	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
+	@$(S) -c apply scripts/apply.sh $(TREE) series
+	@$(S) -n kunit scripts/kunit.sh $(TREE) $(ART) series
 	@scripts/summary.sh $(ART)
 
 test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
 	@$(S) start
 	@$(S) deps scripts/deps.sh
-	@$(S) tree scripts/prepare-tree.sh $(TREE)
-	@$(S) series scripts/check-series.sh
-	@$(S) apply scripts/apply.sh $(TREE) series
-	@$(S) shellcheck shellcheck -x scripts/*.sh .ci/run
-	@$(S) checkpatch scripts/checkpatch.sh $(TREE)
-	@$(S) bisect-build scripts/bisect-build.sh $(TREE) series $(ART)/build
-	@$(S) kdoc-cocci scripts/touched-checks.sh $(TREE) series $(ART)/checks
-	@$(S) kunit scripts/kunit.sh $(TREE) $(ART) series
-	@$(S) kunit-proof scripts/prove.sh $(TREE) series $(ART)
+	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
+	@$(S) -n series scripts/check-series.sh
+	@$(S) -c apply scripts/apply.sh $(TREE) series
+	@$(S) shellcheck shellcheck -x scripts/*.sh .ci/run kunit/bin/*
+	@$(S) -n checkpatch scripts/checkpatch.sh $(TREE)
+	@$(S) -n bisect-build scripts/bisect-build.sh $(TREE) series $(ART)/build
+	@$(S) -n kdoc-cocci scripts/touched-checks.sh $(TREE) series $(ART)/checks
+	@$(S) -n kunit scripts/kunit.sh $(TREE) $(ART) series
+	@$(S) -n kunit-proof scripts/prove.sh $(TREE) series $(ART)
 	@scripts/summary.sh $(ART)
 
 edit: ## check the series out as commits (branch dev) in $(WORK) for hacking

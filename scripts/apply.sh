@@ -24,4 +24,4 @@ for p in "${list[@]}"; do
 	fi
 	n=$((n + 1))
 done
-echo "applied $n patches onto branch $branch in $tree"
+echo "apply: $n patches applied with git am onto branch $branch of $tree"

@@ -7,6 +7,7 @@ set -euo pipefail
 tree=$1
 top=$(cd "$(dirname "$0")/.." && pwd)
 export PATH=/usr/bin:$PATH
+[ -x "$tree/scripts/checkpatch.pl" ] || { echo "FAIL: no kernel tree at $tree"; exit 1; }
 fail=0
 while read -r p; do
 	# No upstream history in a tarball tree: Fixes: ids cannot be looked up.

@@ -54,7 +54,7 @@ if [ ! -d .git ] || [ "${id%% *}" = dir ]; then
 	git init -q
 	# Debian's .gitignore ignores the whole top level: add everything with -f.
 	git add -A -f
-	GIT_AUTHOR_DATE=@0 GIT_COMMITTER_DATE=@0 git -c user.name=base -c user.email=base@localhost \
+	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' git -c user.name=base -c user.email=base@localhost \
 		commit -q -m "pristine base: $id"
 fi
 git tag -f base >/dev/null
