@@ -11,7 +11,7 @@ WORK := $(CACHE)/work
 S := scripts/stage.sh $(ART)
 export CACHE KSRC
 
-.PHONY: all test edit regen help clean
+.PHONY: all test bench edit regen help clean
 
 all: ## main job: apply the series to the default tree (or KSRC=), build, run KUnit
 	@$(S) start
@@ -33,6 +33,13 @@ test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
 	@$(S) -n kdoc-cocci scripts/touched-checks.sh $(TREE) series $(ART)/checks
 	@$(S) -n kunit scripts/kunit.sh $(TREE) $(ART) series
 	@$(S) -n kunit-proof scripts/prove.sh $(TREE) series $(ART)
+	@scripts/summary.sh $(ART)
+
+bench: ## fault-path benchmark without lockdep/KASAN, with and without the fix
+	@$(S) start
+	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
+	@$(S) -c apply scripts/apply.sh $(TREE) series
+	@$(S) -n bench scripts/bench.sh $(TREE) series $(ART)
 	@scripts/summary.sh $(ART)
 
 edit: ## check the series out as commits (branch dev) in $(WORK) for hacking

@@ -19,6 +19,7 @@ name=$1
 shift
 mkdir -p "$art"
 if [ "$name" = start ]; then
+	rm -f "$art"/stage-*.log "$art"/kunit-*
 	: > "$art/stages.tsv"
 	exit 0
 fi

@@ -11,7 +11,11 @@ awk -F'\t' '{ printf "%-14s %6d %7d %7d\n", $1, $2, $3, $4; t += $2 }
 for f in "$art"/kunit-*.ktap; do
 	[ -f "$f" ] && echo "KTAP log: $f"
 done
-grep -h 'iopf_report:' "$art"/kunit-*.ktap 2>/dev/null | sed 's/^ */benchmark: /' || true
+for f in "$art"/kunit-*.ktap; do
+	[ -f "$f" ] || continue
+	grep -h 'iopf_report:' "$f" | sed "s/^.*iopf_report: /benchmark ($(basename "$f" .ktap)): /" || true
+done
+grep -h '^PASS: bench' "$art"/stage-bench.log 2>/dev/null | sed 's/^PASS: //' || true
 read -r p f < <(awk -F'\t' '{ p += $3; f += $4 } END { print p + 0, f + 0 }' "$art/stages.tsv")
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]
