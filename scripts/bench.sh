@@ -7,7 +7,7 @@ set -euo pipefail
 
 tree=$1 branch=$2 art=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${CACHE:?}/build/kunit-x86_64-bench
+build=${CACHE:?}/build/$(basename "$tree")-kunit-x86_64-bench
 export PATH="$top/kunit/bin:$PATH"
 mkdir -p "$art"
 

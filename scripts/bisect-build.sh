@@ -25,7 +25,7 @@ targets_for() {
 		case $f in
 		drivers/iommu/*|include/linux/iommu*.h|include/uapi/linux/iommufd.h)
 			echo "x86_64 drivers/iommu/"; echo "s390x drivers/iommu/"
-			echo "um drivers/iommu/" ;;
+			echo "arm64 drivers/iommu/"; echo "um drivers/iommu/" ;;
 		drivers/vfio/*|include/linux/vfio*.h|include/uapi/linux/vfio.h)
 			echo "x86_64 drivers/vfio/"; echo "um drivers/vfio/"
 			echo "s390x drivers/vfio/"; echo "s390x drivers/s390/cio/"

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Build make targets of the checked-out tree for one architecture, in an
 # out-of-tree directory in the cache, with ccache, W=1 and sparse (C=1).
-# Usage: build.sh <tree> <x86_64|s390x|um> <log> <make targets...>
+# Usage: build.sh <tree> <x86_64|s390x|arm64|um> <log> <make targets...>
 set -euo pipefail
 
 tree=$1 arch=$2 log=$3
 shift 3
 top=$(cd "$(dirname "$0")/.." && pwd)
 sparse=$("$top/scripts/get-sparse.sh" "$tree")
-out=${CACHE:?}/build/$arch
+out=${CACHE:?}/build/$(basename "$tree")-$arch
 mkdir -p "$out"
 
 case $arch in
 x86_64)	mk=(ARCH=x86_64) cc=gcc defcfg=x86_64_defconfig ;;
 s390x)	mk=(ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-) cc=s390x-linux-gnu-gcc defcfg=defconfig ;;
+arm64)	mk=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) cc=aarch64-linux-gnu-gcc defcfg=defconfig ;;
 um)	mk=(ARCH=um SUBARCH=x86_64) cc=gcc defcfg=defconfig ;;
 *)	echo "build: unknown arch $arch" >&2; exit 1 ;;
 esac

@@ -11,7 +11,8 @@ if [ ! -d "$wt" ]; then
 	git -C "$tree" worktree add -q --detach "$wt" base
 fi
 if git -C "$wt" rev-parse -q --verify dev >/dev/null && [ "${FORCE:-0}" != 1 ]; then
-	echo "edit: branch dev exists in $wt; keeping it (FORCE=1 re-applies the series)"
+	git -C "$wt" checkout -q dev
+	echo "edit: branch dev exists; $wt has it checked out (FORCE=1 re-applies the series)"
 	exit 0
 fi
 "$here/apply.sh" "$wt" dev

@@ -6,7 +6,7 @@ set -euo pipefail
 
 tree=$1 log=$2
 shift 2
-out=${CACHE:?}/build/selftests
+out=${CACHE:?}/build/$(basename "$tree")-selftests
 hdr=$out/usr
 mkdir -p "$out"
 {
