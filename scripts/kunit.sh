@@ -10,7 +10,7 @@ set -euo pipefail
 tree=$1 art=$2 label=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${CACHE:?}/build/$(basename "$tree")-kunit-x86_64
-suites=${KUNIT_SUITES:-iommu-iopf vfio-type1-pin}
+suites=${KUNIT_SUITES:-iommu-iopf}
 mkdir -p "$art"
 log=$art/kunit-$label.log tap=$art/kunit-$label.ktap
 
