@@ -10,7 +10,7 @@ set -euo pipefail
 tree=$1 art=$2 label=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${CACHE:?}/build/$(basename "$tree")-kunit-x86_64
-suites=${KUNIT_SUITES:-iommu-iopf}
+suites=${KUNIT_SUITES:-iommu-iopf vfio-type1-pin}
 mkdir -p "$art"
 log=$art/kunit-$label.log tap=$art/kunit-$label.ktap
 
@@ -21,8 +21,7 @@ rm -f "$build/test.log"
 	--build_dir="$build" --jobs="$(nproc)" --make_options="CC=ccache gcc" \
 	--kunitconfig="$top/kunit/x86_64.kunitconfig" \
 	--kunitconfig="$top/kernel-config/kunit-debug.config" \
-	--timeout=300 --json="$art/kunit-$label.json" \
-	"$(echo "$suites" | tr ' ' '\n' | sed 's/$/.*/' | paste -sd,)") > "$log" 2>&1 || true
+	--timeout=300 --json="$art/kunit-$label.json") > "$log" 2>&1 || true
 if ! grep -q 'Starting KUnit Kernel' "$log" || [ ! -s "$build/test.log" ]; then
 	echo "FAIL: kunit ($label): the KUnit kernel did not build or boot; see $log"
 	grep -E 'error:|ERROR' "$log" | head -10
