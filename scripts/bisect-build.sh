@@ -28,6 +28,7 @@ targets_for() {
 			echo "arm64 drivers/iommu/"; echo "um drivers/iommu/" ;;
 		drivers/vfio/*|include/linux/vfio*.h|include/uapi/linux/vfio.h)
 			echo "x86_64 drivers/vfio/"; echo "um drivers/vfio/"
+			echo "arm64 drivers/vfio/"
 			echo "s390x drivers/vfio/"; echo "s390x drivers/s390/cio/"
 			echo "s390x drivers/s390/crypto/"
 			gvt_objs | sed 's/^/x86_64 /' ;;

@@ -13,7 +13,8 @@ for f in "$art"/kunit-*.ktap; do
 done
 for f in "$art"/kunit-*.ktap; do
 	[ -f "$f" ] || continue
-	grep -h 'iopf_report:' "$f" | sed "s/^.*iopf_report: /benchmark ($(basename "$f" .ktap)): /" || true
+	grep -h 'iopf_report:\|type1_pin:' "$f" |
+		sed "s/^.*# [a-z0-9_]*: /benchmark ($(basename "$f" .ktap)): /" || true
 done
 grep -h '^PASS: bench' "$art"/stage-bench.log 2>/dev/null | sed 's/^PASS: //' || true
 read -r p f < <(awk -F'\t' '{ p += $3; f += $4 } END { print p + 0, f + 0 }' "$art/stages.tsv")
