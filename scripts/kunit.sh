@@ -4,7 +4,8 @@
 # under <artifacts>/kunit-<label>.*, and prints one PASS/FAIL line per case;
 # a skipped case, a missing suite or a lockdep/KASAN splat is a failure.
 # EXPECT_FAIL=<regex>: the matching cases must fail (proof that a test can);
-# EXPECT_KASAN=kasan: and KASAN must report. KUNIT_SUITES: the suites that
+# EXPECT_SPLAT=kasan|lockdep: and KASAN must report a use-after-free, or
+# lockdep a circular locking dependency; no other splat. KUNIT_SUITES: the suites that
 # must run; KUNIT_FILTER: a kunit.py filter glob (all suites by default).
 # Usage: kunit.sh <tree> <artifacts> <label>
 set -euo pipefail
@@ -60,15 +61,28 @@ done < <(awk '
 		print res, suite "." n }' "$tap")
 
 splat='BUG: KASAN|BUG:|WARNING: CPU|WARNING: possible|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'
-if grep -Eq "$splat" "$tap"; then
-	if [ -n "${EXPECT_KASAN:-}" ] && grep -q 'BUG: KASAN' "$tap"; then
-		echo "PASS: kunit ($label) KASAN reports the use-after-free: $(grep -m1 'BUG: KASAN' "$tap")"
-	else
-		echo "FAIL: kunit ($label) kernel splat: $(grep -Em1 "$splat" "$tap")"
+# A proof may expect one splat: after a use-after-free KASAN reports, and
+# what the freed memory does next may splat too; a lockdep report must be the
+# only one.
+case ${EXPECT_SPLAT:-} in
+kasan)		want='BUG: KASAN' others=any ;;
+lockdep)	want='possible circular locking dependency' others='' ;;
+*)		want='' others='' ;;
+esac
+first=$(grep -Em1 "$splat" "$tap" || true)
+if [ -n "$want" ] && ! grep -q "$want" "$tap"; then
+	echo "FAIL: kunit ($label) no $EXPECT_SPLAT report"
+	fail=1
+elif [ -n "$want" ]; then
+	other=$(grep -E "$splat" "$tap" | grep -Fv "$want" | head -n1 || true)
+	if [ -n "$other" ] && [ -z "$others" ]; then
+		echo "FAIL: kunit ($label) kernel splat: $other"
 		fail=1
+	else
+		echo "PASS: kunit ($label) $EXPECT_SPLAT reports it: $(grep -m1 "$want" "$tap")"
 	fi
-elif [ -n "${EXPECT_KASAN:-}" ]; then
-	echo "FAIL: kunit ($label) no KASAN report"
+elif [ -n "$first" ]; then
+	echo "FAIL: kunit ($label) kernel splat: $first"
 	fail=1
 fi
 grep -h 'iopf_report:\|type1_pin:' "$tap" | sed "s/^ *# */  ($label) /" || true

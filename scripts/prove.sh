@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Show that the series' tests can fail: for each fix listed in kunit/proofs,
 # revert the fix but keep its test file, run the test file's KUnit suite, and
-# require the listed cases to fail (and KASAN to report, where the proof says
-# so). The fix is reverted at the tip of the series when its diff still
+# require the listed cases to fail (and KASAN or lockdep to report, where the
+# proof says so). The fix is reverted at the tip of the series when its diff still
 # reverts there, otherwise at the fix commit itself, whose later patches
 # rewrote the same code. Usage: prove.sh <tree> <branch> <artifacts>
 set -euo pipefail
@@ -10,7 +10,7 @@ set -euo pipefail
 tree=$1 branch=$2 art=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 fail=0
-while IFS='|' read -r subject testfile cases kasan; do
+while IFS='|' read -r subject testfile cases splat; do
 	c=$(git -C "$tree" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
 	if [ -z "$c" ]; then
 		echo "FAIL: proof: no commit '$subject' in the series"
@@ -25,7 +25,7 @@ while IFS='|' read -r subject testfile cases kasan; do
 	git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" | git -C "$tree" apply -R
 	suite=$(sed -n 's/^[[:space:]]*\.name = "\(.*\)",$/\1/p' "$tree/$testfile" | tail -n1)
 	label=without-$(git -C "$tree" log -1 --format=%h "$c")
-	KUNIT_SUITES=$suite KUNIT_FILTER=$suite EXPECT_FAIL=$cases EXPECT_KASAN=$kasan \
+	KUNIT_SUITES=$suite KUNIT_FILTER=$suite EXPECT_FAIL=$cases EXPECT_SPLAT=$splat \
 		"$top/scripts/kunit.sh" "$tree" "$art" "$label" || fail=1
 	git -C "$tree" checkout -q -f "$branch"
 done < <(grep -v '^[[:space:]]*\(#\|$\)' "$top/kunit/proofs")
