@@ -35,7 +35,7 @@ test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
 	@$(S) -n kunit-proof scripts/prove.sh $(TREE) series $(ART)
 	@scripts/summary.sh $(ART)
 
-bench: ## fault-path benchmark without lockdep/KASAN, with and without the fix
+bench: ## benchmark cases without lockdep/KASAN: tip, fix reverted, v7.3 pinning
 	@$(S) start
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -c apply scripts/apply.sh $(TREE) series
