@@ -11,7 +11,7 @@ WORK := $(CACHE)/work
 S := scripts/stage.sh $(ART)
 export CACHE KSRC
 
-.PHONY: all test bench mbox edit regen help clean
+.PHONY: all test bench e2e mbox edit regen help clean
 
 all: ## main job: apply the series to the default tree (or KSRC=), build, run KUnit
 	@$(S) start
@@ -27,13 +27,14 @@ test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -n series scripts/check-series.sh
 	@$(S) -c apply scripts/apply.sh $(TREE) series
-	@$(S) shellcheck shellcheck -x scripts/*.sh .ci/run kunit/bin/*
+	@$(S) shellcheck shellcheck -x scripts/*.sh e2e/*.sh .ci/run kunit/bin/*
 	@$(S) -n checkpatch scripts/checkpatch.sh $(TREE)
 	@$(S) -n mbox scripts/mbox.sh $(TREE) series $(ART)/mbox
 	@$(S) -n bisect-build scripts/bisect-build.sh $(TREE) series $(ART)/build
 	@$(S) -n kdoc-cocci scripts/touched-checks.sh $(TREE) series $(ART)/checks
 	@$(S) -n kunit scripts/kunit.sh $(TREE) $(ART) series
 	@$(S) -n kunit-proof scripts/prove.sh $(TREE) series $(ART)
+	@$(S) -n e2e scripts/e2e.sh $(TREE) series $(ART)
 	@scripts/summary.sh $(ART)
 
 bench: ## benchmark cases without lockdep/KASAN: tip, fix reverted, v7.3 pinning
@@ -41,6 +42,14 @@ bench: ## benchmark cases without lockdep/KASAN: tip, fix reverted, v7.3 pinning
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -c apply scripts/apply.sh $(TREE) series
 	@$(S) -n bench scripts/bench.sh $(TREE) series $(ART)
+	@scripts/summary.sh $(ART)
+
+e2e: ## QEMU q35 + intel-iommu: selftests and BAR-map timing, base (Part 0) vs patched
+	@$(S) start
+	@$(S) deps scripts/deps.sh
+	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
+	@$(S) -c apply scripts/apply.sh $(TREE) series
+	@$(S) -n e2e scripts/e2e.sh $(TREE) series $(ART)
 	@scripts/summary.sh $(ART)
 
 mbox: ## the mails: cover letter first, To/Cc per patch, threaded, in $(ART)/mbox; b4 round trip

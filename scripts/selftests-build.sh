@@ -12,6 +12,7 @@ mkdir -p "$out"
 {
 	make -s -C "$tree" O="$out/hdrbuild" ARCH=x86_64 headers_install INSTALL_HDR_PATH="$hdr"
 	for d in "$@"; do
+		mkdir -p "$out/$d"
 		make -C "$tree/tools/testing/selftests/$d" -j"$(nproc)" \
 			OUTPUT="$out/$d" KHDR_INCLUDES="-isystem $hdr/include"
 	done

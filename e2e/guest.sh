@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs inside the e2e guest (virtme-ng, the host's root file system read-only,
+# <out> shared read-write). Binds the emulated e1000e and ivshmem devices to
+# vfio-pci with the selftests' own setup script, runs the vfio and iommu
+# selftests and bar-map, and leaves one log per program in <out>, with its
+# exit code in <out>/<name>.rc. The host side (scripts/e2e.sh) judges them.
+# Usage: guest.sh <tree> <selftests build dir> <bar-map binary> <out>
+set -u
+
+tree=$1 st=$2 barmap=$3 out=$4
+export TMPDIR=/tmp
+
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+
+find_dev() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ]; then
+			basename "$d"
+			return
+		fi
+	done
+}
+
+nic=$(find_dev 0x8086 0x10d3)
+shm=$(find_dev 0x1af4 0x1110)
+{
+	echo "e1000e: ${nic:-missing}  ivshmem: ${shm:-missing}"
+	uname -r
+	cat /proc/cmdline
+} > "$out/guest.info"
+[ -n "$nic" ] && [ -n "$shm" ] || exit 1
+"$tree/tools/testing/selftests/vfio/scripts/setup.sh" "$nic" "$shm" > "$out/setup.log" 2>&1 ||
+	exit 1
+
+# run <name> <timeout in s> <command...>
+run() {
+	local name=$1 t=$2 start
+	shift 2
+	start=$(date +%s.%N)
+	timeout -k 10 "$t" "$@" > "$out/$name.log" 2>&1
+	echo $? > "$out/$name.rc"
+	echo "$name $(echo "$(date +%s.%N) - $start" | bc)" >> "$out/times"
+}
+
+for t in "$st"/vfio/vfio_*_test; do
+	run "vfio.$(basename "$t").$nic" 600 "$t" "$nic"
+done
+run "vfio.vfio_dma_mapping_mmio_test.$shm" 600 "$st/vfio/vfio_dma_mapping_mmio_test" "$shm"
+run iommu.iommufd 900 "$st/iommu/iommufd"
+run iommu.iommufd_fail_nth 1800 "$st/iommu/iommufd_fail_nth"
+run bar-map 900 "$barmap" "$shm" 2 3
+dmesg > "$out/dmesg.log"

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# End to end in QEMU: build the guest kernel (x86_64_defconfig,
+# kvm_guest.config and kernel-config/e2e.config) at the
+# base with Part 0 applied and at the tip of the series, boot each with
+# virtme-ng on q35 with an emulated intel-iommu (interrupt remapping, caching
+# mode), an e1000e and a 1 GiB ivshmem-plain device, and run e2e/guest.sh in
+# it: the tree's vfio and iommu selftests and bar-map (type1 MAP_DMA of the
+# ivshmem BAR). Prints a PASS/FAIL line per selftest case on the patched
+# kernel (with the base result beside it), a FAIL for a lockdep/KASAN/hung
+# task report in either guest, and the timing table (patched/base).
+# E2E_ACCEL=kvm|tcg overrides the probe of /dev/kvm.
+# Usage: e2e.sh <tree> <series> <artifacts>
+set -euo pipefail
+
+tree=$1 series=$2 art=$3/e2e
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$CACHE/e2e-src build=$CACHE/build/e2e-x86_64
+st=$CACHE/build/$(basename "$tree")-selftests
+rm -rf "$art"
+mkdir -p "$art" "$build"
+
+# Part 0 is the patches before the "# Part 1" header of the series file.
+npatch=$(grep -c '^[0-9]' "$series")
+npart0=$(awk '/^# Part 1/ { exit } /^[0-9]/ { n++ } END { print n + 0 }' "$series")
+tip=$(git -C "$tree" rev-parse HEAD)
+base=$(git -C "$tree" rev-parse "HEAD~$((npatch - npart0))")
+[ -d "$src" ] || git -C "$tree" worktree add -q --detach "$src" "$tip"
+
+# One build directory for both kernels: the second build only recompiles
+# what the series changes.
+kbuild() {
+	local label=$1 commit=$2 t0=$SECONDS
+	git -C "$src" checkout -q --detach "$commit"
+	if ! cmp -s "$top/kernel-config/e2e.config" "$build/e2e.config.used"; then
+		{ make -C "$src" O="$build" x86_64_defconfig &&
+		  "$src/scripts/kconfig/merge_config.sh" -m -O "$build" "$build/.config" \
+			"$src/kernel/configs/kvm_guest.config" "$top/kernel-config/e2e.config" &&
+		  make -C "$src" O="$build" olddefconfig; } > "$art/config.log" 2>&1
+		cp "$top/kernel-config/e2e.config" "$build/e2e.config.used"
+	fi
+	make -C "$src" O="$build" -j"$(nproc)" CC="ccache gcc" bzImage \
+		> "$art/build-$label.log" 2>&1 ||
+		{ echo "FAIL: e2e: $label kernel does not build; see $art/build-$label.log"; exit 1; }
+	cp "$build/arch/x86/boot/bzImage" "$build/bzImage-$label"
+	echo "e2e-time: build $label $((SECONDS - t0)) s"
+}
+
+# The config must keep what the runs rely on (olddefconfig drops silently).
+kbuild base "$base"
+for o in INTEL_IOMMU IRQ_REMAP VFIO_PCI VFIO_IOMMU_TYPE1 VFIO_DEVICE_CDEV IOMMUFD_TEST \
+	 VFIO_PCI_DMABUF INTEL_IOMMU_DEBUGFS PROVE_LOCKING KASAN 9P_FS; do
+	grep -q "^CONFIG_$o=y" "$build/.config" ||
+		{ echo "FAIL: e2e: CONFIG_$o is not set in the guest config"; exit 1; }
+done
+kbuild patched "$tip"
+
+t0=$SECONDS
+"$top/scripts/selftests-build.sh" "$tree" "$art/selftests-build.log" vfio iommu ||
+	{ echo "FAIL: e2e: selftests do not build; see $art/selftests-build.log"; exit 1; }
+gcc -O2 -Wall -Werror -isystem "$st/usr/include" -o "$st/bar-map" "$top/e2e/bar-map.c"
+echo "e2e-time: selftests $((SECONDS - t0)) s"
+
+accel=${E2E_ACCEL:-}
+if [ -z "$accel" ]; then
+	# /dev/kvm may exist and still not run a guest: boot to the first
+	# kernel message or give up after 20 s.
+	accel=tcg
+	if [ -w /dev/kvm ] && timeout 20 qemu-system-x86_64 -accel kvm -M q35 -m 512 \
+		-nodefaults -nographic -serial stdio -no-reboot \
+		-kernel "$build/bzImage-base" -append 'console=ttyS0 panic=-1' 2>/dev/null |
+		grep -q -m1 'Linux version'; then
+		accel=kvm
+	fi
+fi
+echo "e2e: accelerator $accel"
+
+boot() {
+	local label=$1 t0=$SECONDS out qemu
+	out=$art/$label
+	mkdir -p "$out"
+	qemu="-device intel-iommu,intremap=on,caching-mode=on -device e1000e"
+	qemu+=" -object memory-backend-memfd,id=shm0,size=1G,share=on"
+	qemu+=" -device ivshmem-plain,memdev=shm0"
+	[ "$accel" = kvm ] && qemu+=" -machine kernel-irqchip=split"
+	# shellcheck disable=SC2046
+	timeout -k 30 5400 vng --run "$build/bzImage-$label" --disable-microvm \
+		$([ "$accel" = kvm ] || echo --disable-kvm) --cpus 2 --memory 4G \
+		--rwdir "$out" --append "intel_iommu=on hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64" \
+		--qemu-opts "$qemu" \
+		--exec "$top/e2e/guest.sh $tree $st $st/bar-map $out" \
+		> "$out/console.log" 2>&1 || true
+	echo "e2e-time: guest $label $((SECONDS - t0)) s"
+	[ -s "$out/guest.info" ] ||
+		{ echo "FAIL: e2e: the $label guest did not start e2e/guest.sh; see $out/console.log"; return; }
+	splat='BUG: KASAN|BUG:|WARNING: CPU|WARNING: possible|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'
+	first=$(cat "$out/console.log" "$out/dmesg.log" 2>/dev/null | grep -Em1 "$splat" || true)
+	if [ -n "$first" ]; then
+		echo "FAIL: e2e ($label) kernel report: $first"
+	else
+		echo "PASS: e2e ($label) no lockdep/KASAN/hung-task report"
+	fi
+}
+boot base
+boot patched
+
+# Per case: "<program>[.<bdf>] <case> ok|fail|skip" from the kselftest TAP;
+# a program that did not finish (timeout, crash before its plan) is one
+# failed case named after it.
+results() {
+	local out=$art/$1 f name
+	for f in "$out"/*.log; do
+		name=$(basename "$f" .log)
+		case $name in vfio.*|iommu.*) ;; *) continue ;; esac
+		awk -v p="$name" '
+			/^(not )?ok [0-9]+ / {
+				r = /^not ok/ ? "fail" : "ok"
+				if (/# SKIP/) r = "skip"
+				n = $0; sub(/^(not )?ok [0-9]+ /, "", n); sub(/ # .*/, "", n)
+				print p, n, r }' "$f"
+		if ! grep -q '^# Totals:' "$f"; then
+			echo "$name (did-not-finish:rc=$(cat "$out/$name.rc" 2>/dev/null || echo none)) fail"
+		fi
+	done | sort
+}
+results base > "$art/base.results"
+results patched > "$art/patched.results"
+
+# Patched must pass every case; a case that also fails on base is reported
+# as such, but still fails the run. Skips are listed, never counted as passes.
+join -a1 -a2 -e missing -o 0,1.2,2.2 \
+	<(awk '{ print $1 "/" $2, $3 }' "$art/patched.results") \
+	<(awk '{ print $1 "/" $2, $3 }' "$art/base.results") |
+while read -r name p b; do
+	case $p in
+	ok)	echo "PASS: e2e $name (base: $b)" ;;
+	skip)	echo "SKIP: e2e $name (base: $b)" ;;
+	*)	echo "FAIL: e2e $name: $p (base: $b)" ;;
+	esac
+done | tee "$art/cases.txt"
+
+# bar-map timing, both kernels from this run.
+{
+	printf '%-20s %12s %12s %7s %8s %8s\n' case base_us patched_us ratio leaves_b leaves_p
+	for c in aligned-untouched aligned-touched offset4k-untouched offset4k-touched close; do
+		b=$(grep "^bar_map: $c " "$art/base/bar-map.log" 2>/dev/null || true)
+		p=$(grep "^bar_map: $c " "$art/patched/bar-map.log" 2>/dev/null || true)
+		key=map_us lkey=leaves
+		[ "$c" = close ] && key=close_us lkey=leaves_after_close
+		bv=$(echo "$b" | sed -n "s/.* $key=\([0-9]*\).*/\1/p")
+		pv=$(echo "$p" | sed -n "s/.* $key=\([0-9]*\).*/\1/p")
+		bl=$(echo "$b" | sed -n "s/.* $lkey=\([-0-9]*\).*/\1/p")
+		pl=$(echo "$p" | sed -n "s/.* $lkey=\([-0-9]*\).*/\1/p")
+		ratio=-
+		[ -n "$bv" ] && [ -n "$pv" ] && [ "$pv" -gt 0 ] &&
+			ratio=$(awk -v b="$bv" -v p="$pv" 'BEGIN { printf "%.2f", b / p }')
+		printf '%-20s %12s %12s %7s %8s %8s\n' "$c" "${bv:--}" "${pv:--}" "$ratio" "${bl:--}" "${pl:--}"
+	done
+} > "$art/timing.txt"
+sed 's/^/e2e-timing: /' "$art/timing.txt"
+for l in base patched; do
+	if grep -q '^bar_map: close ' "$art/$l/bar-map.log" 2>/dev/null; then
+		echo "PASS: e2e ($l) bar-map ran"
+	else
+		echo "FAIL: e2e ($l) bar-map did not finish; see $art/$l/bar-map.log"
+	fi
+done
+sort -k2 -n -r "$art"/*/times 2>/dev/null | head -5 | sed 's/^/e2e-time: slowest /' || true
