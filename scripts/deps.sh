@@ -9,7 +9,7 @@ set -euo pipefail
 pkgs=(bc bison flex libelf-dev libssl-dev python3 python3-ply python3-git
       qemu-system-x86 sparse coccinelle b4 gcc-s390x-linux-gnu gcc-aarch64-linux-gnu ccache rsync
       cpio xz-utils shellcheck git make gcc perl libcap-dev uuid-dev
-      python3-argcomplete python3-pkg-resources python3-requests file kmod)
+      python3-argcomplete python3-pkg-resources python3-requests file kmod udev)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -81,13 +81,14 @@ boot() {
 	qemu="-device intel-iommu,intremap=on,caching-mode=on -device e1000e"
 	qemu+=" -object memory-backend-memfd,id=shm0,size=1G,share=on"
 	qemu+=" -device ivshmem-plain,memdev=shm0"
-	[ "$accel" = kvm ] && qemu+=" -machine kernel-irqchip=split"
+	# TCG: "max" has pdpe1gb, which 1 GiB hugetlb pages need.
+	if [ "$accel" = kvm ]; then qemu+=" -machine kernel-irqchip=split"; else qemu+=" -cpu max"; fi
 	# shellcheck disable=SC2046
 	timeout -k 30 5400 vng --run "$build/bzImage-$label" --disable-microvm \
 		$([ "$accel" = kvm ] || echo --disable-kvm) --cpus 2 --memory 4G \
-		--rwdir "$out" --append "intel_iommu=on hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64" \
-		--qemu-opts "$qemu" \
-		--exec "$top/e2e/guest.sh $tree $st $st/bar-map $out" \
+		--rwdir="/tmp/e2e-out=$out" --append="intel_iommu=on hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64" \
+		--qemu-opts="$qemu" \
+		--exec "$top/e2e/guest.sh $tree $st $st/bar-map /tmp/e2e-out" \
 		> "$out/console.log" 2>&1 || true
 	echo "e2e-time: guest $label $((SECONDS - t0)) s"
 	[ -s "$out/guest.info" ] ||
@@ -107,18 +108,27 @@ boot patched
 # a program that did not finish (timeout, crash before its plan) is one
 # failed case named after it.
 results() {
-	local out=$art/$1 f name
+	local out=$art/$1 f name rc
 	for f in "$out"/*.log; do
 		name=$(basename "$f" .log)
 		case $name in vfio.*|iommu.*) ;; *) continue ;; esac
+		# A case the harness killed after its fixed 30 s is "timeout".
 		awk -v p="$name" '
+			/^# [^ ]+: Test terminated by timeout/ { to[$2] = 1 }
 			/^(not )?ok [0-9]+ / {
 				r = /^not ok/ ? "fail" : "ok"
 				if (/# SKIP/) r = "skip"
 				n = $0; sub(/^(not )?ok [0-9]+ /, "", n); sub(/ # .*/, "", n)
+				t = n; sub(/^.*\./, "", t)
+				if (r == "fail" && (t ":") in to) r = "timeout"
 				print p, n, r }' "$f"
-		if ! grep -q '^# Totals:' "$f"; then
-			echo "$name (did-not-finish:rc=$(cat "$out/$name.rc" 2>/dev/null || echo none)) fail"
+		rc=$(cat "$out/$name.rc" 2>/dev/null || echo none)
+		if grep -q '^# Totals:' "$f"; then
+			continue
+		elif [ "$rc" = 4 ]; then	# KSFT_SKIP: the whole program
+			echo "$name (program:$(grep -m1 -v '^$' "$f" | tr ' ' '_')) skip"
+		else
+			echo "$name (did-not-finish:rc=$rc) fail"
 		fi
 	done | sort
 }
@@ -126,21 +136,26 @@ results base > "$art/base.results"
 results patched > "$art/patched.results"
 
 # Patched must pass every case; a case that also fails on base is reported
-# as such, but still fails the run. Skips are listed, never counted as passes.
+# as such, but still fails the run. Skips are listed, never counted as
+# passes. A case the kselftest harness killed at its fixed 30 s on both
+# kernels did not get a verdict under TCG with lockdep and KASAN: it is
+# listed as not run, never as passed; a timeout on the patched kernel alone
+# fails.
 join -a1 -a2 -e missing -o 0,1.2,2.2 \
 	<(awk '{ print $1 "/" $2, $3 }' "$art/patched.results") \
 	<(awk '{ print $1 "/" $2, $3 }' "$art/base.results") |
 while read -r name p b; do
-	case $p in
-	ok)	echo "PASS: e2e $name (base: $b)" ;;
-	skip)	echo "SKIP: e2e $name (base: $b)" ;;
+	case $p/$b in
+	ok/*)	echo "PASS: e2e $name (base: $b)" ;;
+	skip/*)	echo "SKIP: e2e $name (base: $b)" ;;
+	timeout/timeout) echo "NOT RUN: e2e $name: killed by the harness's 30 s timeout on both kernels" ;;
 	*)	echo "FAIL: e2e $name: $p (base: $b)" ;;
 	esac
 done | tee "$art/cases.txt"
 
 # bar-map timing, both kernels from this run.
 {
-	printf '%-20s %12s %12s %7s %8s %8s\n' case base_us patched_us ratio leaves_b leaves_p
+	printf '%-20s %12s %12s %9s %8s %8s\n' case base_us patched_us base/patch leaves_b leaves_p
 	for c in aligned-untouched aligned-touched offset4k-untouched offset4k-touched close; do
 		b=$(grep "^bar_map: $c " "$art/base/bar-map.log" 2>/dev/null || true)
 		p=$(grep "^bar_map: $c " "$art/patched/bar-map.log" 2>/dev/null || true)
@@ -153,10 +168,16 @@ done | tee "$art/cases.txt"
 		ratio=-
 		[ -n "$bv" ] && [ -n "$pv" ] && [ "$pv" -gt 0 ] &&
 			ratio=$(awk -v b="$bv" -v p="$pv" 'BEGIN { printf "%.2f", b / p }')
-		printf '%-20s %12s %12s %7s %8s %8s\n' "$c" "${bv:--}" "${pv:--}" "$ratio" "${bl:--}" "${pl:--}"
+		printf '%-20s %12s %12s %9s %8s %8s\n' "$c" "${bv:--}" "${pv:--}" "$ratio" "${bl:--}" "${pl:--}"
 	done
 } > "$art/timing.txt"
 sed 's/^/e2e-timing: /' "$art/timing.txt"
+# Part 3's revoke is not in the series yet: report, do not judge, whether
+# the IOMMU still maps the BAR of a closed device.
+for l in base patched; do
+	n=$(sed -n 's/.* leaves_after_close=\([-0-9]*\).*/\1/p' "$art/$l/bar-map.log" 2>/dev/null)
+	echo "e2e-revoke: $l: ${n:-?} IOMMU leaf entries still map the BAR after munmap and close of the device"
+done
 for l in base patched; do
 	if grep -q '^bar_map: close ' "$art/$l/bar-map.log" 2>/dev/null; then
 		echo "PASS: e2e ($l) bar-map ran"
