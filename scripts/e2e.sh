@@ -152,6 +152,10 @@ while read -r name p b; do
 	*)	echo "FAIL: e2e $name: $p (base: $b)" ;;
 	esac
 done | tee "$art/cases.txt"
+echo "e2e-cases: $(grep -c '^PASS' "$art/cases.txt") passed, $(grep -c '^FAIL' "$art/cases.txt") failed," \
+	"$(grep -c '^SKIP' "$art/cases.txt") skipped, $(grep -c '^NOT RUN' "$art/cases.txt") not run" \
+	"(list: $art/cases.txt)"
+grep -E '^(SKIP|NOT RUN)' "$art/cases.txt" | sed 's/^/e2e-not-passed: /' || true
 
 # bar-map timing, both kernels from this run.
 {
