@@ -26,20 +26,23 @@ addrs() {	# <get_maintainer options...> <patch>: one comma-separated line
 	(cd "$tree" && ./scripts/get_maintainer.pl --nogit --nogit-fallback \
 		--norolestats "$@" 2>/dev/null) | paste -sd, | sed 's/,/, /g'
 }
-all_to=() all_cc=()
-for p in "${patches[@]}"; do
-	to=$(addrs --nol --nor "$p")
-	cc=$(addrs --nom "$p")
-	[ -n "$to" ] || { echo "FAIL: mbox: get_maintainer.pl finds no maintainer for $(basename "$p")"; exit 1; }
-	# Add To/Cc before the Subject, and unfold the Subject (b4 0.12 cannot
-	# take a folded one).
-	awk -v to="$to" -v cc="$cc" '
+# Add To/Cc before the Subject of <patch>, and unfold the Subject (b4 0.12
+# cannot take a folded one).
+add_to_cc() {	# <patch> <to> <cc>
+	awk -v to="$2" -v cc="$3" '
 		hdr && subj && /^[ \t]/ { sub(/^[ \t]+/, " "); line = line $0; next }
 		hdr && subj { print line; subj = 0 }
 		hdr && /^Subject: / { print "To: " to; if (cc != "") print "Cc: " cc
 			line = $0; subj = 1; next }
 		/^$/ { hdr = 0 }
-		{ print }' hdr=1 "$p" > "$p.tmp" && mv "$p.tmp" "$p"
+		{ print }' hdr=1 "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+}
+all_to=() all_cc=()
+for p in "${patches[@]}"; do
+	to=$(addrs --nol --nor "$p")
+	cc=$(addrs --nom "$p")
+	[ -n "$to" ] || { echo "FAIL: mbox: get_maintainer.pl finds no maintainer for $(basename "$p")"; exit 1; }
+	add_to_cc "$p" "$to" "$cc"
 	all_to+=("$to") all_cc+=("$cc")
 	echo "PASS: mbox: $(basename "$p"): To: $to${cc:+; Cc: $cc}"
 done
@@ -150,13 +153,7 @@ while IFS='|' read -r part first last title; do
 	for p in "${pp[@]}"; do
 		to=$(addrs --nol --nor "$p")
 		cc=$(addrs --nom "$p")
-		awk -v to="$to" -v cc="$cc" '
-			hdr && subj && /^[ \t]/ { sub(/^[ \t]+/, " "); line = line $0; next }
-			hdr && subj { print line; subj = 0 }
-			hdr && /^Subject: / { print "To: " to; if (cc != "") print "Cc: " cc
-				line = $0; subj = 1; next }
-			/^$/ { hdr = 0 }
-			{ print }' hdr=1 "$p" > "$p.tmp" && mv "$p.tmp" "$p"
+		add_to_cc "$p" "$to" "$cc"
 		p_to+=("$to") p_cc+=("$cc")
 	done
 	if [ "$part" != 0 ]; then
