@@ -46,7 +46,10 @@ run() {
 for t in "$st"/vfio/vfio_*_test; do
 	run "vfio.$(basename "$t").$nic" 600 "$t" "$nic"
 done
-run "vfio.vfio_dma_mapping_mmio_test.$shm" 600 "$st/vfio/vfio_dma_mapping_mmio_test" "$shm"
+# The BAR-mapping tests again on the ivshmem, whose BAR2 is 1 GiB.
+for t in vfio_dma_mapping_mmio_test vfio_dma_mapping_mmio_revoke_test; do
+	run "vfio.$t.$shm" 600 "$st/vfio/$t" "$shm"
+done
 run iommu.iommufd 900 "$st/iommu/iommufd"
 run iommu.iommufd_fail_nth 1800 "$st/iommu/iommufd_fail_nth"
 [ "$barmap" = none ] || run bar-map 900 "$barmap" "$shm" 2 3
