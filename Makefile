@@ -11,7 +11,7 @@ WORK := $(CACHE)/work
 S := scripts/stage.sh $(ART)
 export CACHE KSRC
 
-.PHONY: all test bench e2e mbox edit regen help clean
+.PHONY: all test bench e2e tree2 mbox edit regen help clean
 
 all: ## main job: apply the series to the default tree (or KSRC=), build, run KUnit
 	@$(S) start
@@ -50,6 +50,12 @@ e2e: ## QEMU q35 + intel-iommu: selftests (as in make test) and BAR-map timing, 
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -c apply scripts/apply.sh $(TREE) series
 	@$(S) -n e2e scripts/e2e.sh $(TREE) series $(ART)
+	@scripts/summary.sh $(ART)
+
+tree2: ## the series on a second tree (Debian linux-source-7.2): git am, then bisect build for x86_64
+	@$(S) start
+	@$(S) deps scripts/deps.sh
+	@$(S) -n tree2 scripts/second-tree.sh series $(ART)
 	@scripts/summary.sh $(ART)
 
 mbox: ## the mails: cover letter first, To/Cc per patch, threaded, in $(ART)/mbox; b4 round trip

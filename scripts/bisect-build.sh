@@ -3,6 +3,7 @@
 # for each commit base..<branch>, the objects its files affect, per arch.
 # A warning (W=1 or sparse) that the base build of the same targets did not
 # have fails that patch. Prints one PASS/FAIL line per patch and arch.
+# ARCHES (an extended regex, e.g. "x86_64|selftests") limits the builds.
 # Usage: bisect-build.sh <tree> <branch> <logdir>
 set -euo pipefail
 
@@ -43,7 +44,7 @@ targets_for() {
 		include/*)
 			echo "x86_64 drivers/iommu/"; echo "x86_64 drivers/vfio/" ;;
 		esac
-	done | sort -u
+	done | { grep -E "^(${ARCHES:-[a-z0-9_]+}) " || true; } | sort -u
 }
 
 # Warnings of a build log, without line numbers, as "file: message".
