@@ -114,7 +114,9 @@ part_cover() {	# <part> <first> <last> <prefix> <title>: the cover's body
 			print "This is Part " part " of the series"
 			print "\"" whole "\","
 			print "which is posted in parts. This part: " title "."
-			print "It applies on its own to the base-commit below."
+			print "It applies on its own to the base-commit below. The text numbers"
+			print "patches as the whole series does: patches " first "-" last " there are"
+			print "1-" last - first + 1 " of this posting."
 			for (i = 1; i <= NR; i++) {
 				if (i in sec) { cur = sec[i]; if (keep) print ""; keep = 0 }
 				if (i in sec && cur ~ "^Part " part ":") { keep = 1; print ""; }
