@@ -2,8 +2,8 @@
 # Runs inside the e2e guest (virtme-ng, the host's root file system read-only,
 # <out> shared read-write). Binds the emulated e1000e and ivshmem devices to
 # vfio-pci with the selftests' own setup script, runs the vfio and iommu
-# selftests and bar-map (unless its path is "none"), and leaves one log per program in <out>, with its
-# exit code in <out>/<name>.rc. The host side (scripts/e2e.sh) judges them.
+# selftests and bar-map (unless its path is "none"), and leaves one log per
+# program in <out>, with its exit code in <out>/<name>.rc. The host side (scripts/e2e.sh) judges them.
 # Usage: guest.sh <tree> <selftests build dir> <bar-map binary> <out>
 set -u
 

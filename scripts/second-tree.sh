@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The series on a second tree, so that it is not tied to one point release:
 # Debian's linux-source-7.2 (sid). Each patch is applied with git am; one
-# that is listed in SKIP has a known reason not to apply there (see
+# that is listed in $skip has a known reason not to apply there (see
 # MAINTAINERS-notes). The applied patches are then built one by one for
 # x86_64 (with the GVT objects), as bisect-build.sh does on the default
 # tree: W=1 and sparse, no warning the base did not have. Not the vfio
