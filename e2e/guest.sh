@@ -28,6 +28,7 @@ shm=$(find_dev 0x1af4 0x1110)
 	echo "e1000e: ${nic:-missing}  ivshmem: ${shm:-missing}"
 	uname -r
 	cat /proc/cmdline
+	grep -qw la57 /proc/cpuinfo && echo "la57: on" || echo "la57: off"
 } > "$out/guest.info"
 [ -n "$nic" ] && [ -n "$shm" ] || exit 1
 "$tree/tools/testing/selftests/vfio/scripts/setup.sh" "$nic" "$shm" > "$out/setup.log" 2>&1 ||
@@ -51,6 +52,25 @@ for t in vfio_dma_mapping_mmio_test vfio_dma_mapping_mmio_revoke_test; do
 	run "vfio.$t.$shm" 600 "$st/vfio/$t" "$shm"
 done
 run iommu.iommufd 900 "$st/iommu/iommufd"
-run iommu.iommufd_fail_nth 1800 "$st/iommu/iommufd_fail_nth"
+# iommufd_fail_nth: one process per case. All cases of one process share
+# a MAP_SHARED buffer and check its pin counts in every teardown, and the
+# harness kills a case at its 30 s timeout without waiting for it to exit:
+# the killed case's pins, still being released, then fail the next case's
+# check. A new process has a new buffer; also wait until the killed case
+# has gone, so cases never overlap.
+nth=$st/iommu/iommufd_fail_nth
+cases=$("$nth" -l 2>&1 | awk 'NR > 1 && !/^---/ { print substr($0, 48) }')
+[ -n "$cases" ] || cases=all
+for c in $cases; do
+	if [ "$c" = all ]; then
+		run iommu.iommufd_fail_nth 1800 "$nth"
+	else
+		run "iommu.iommufd_fail_nth.$c" 600 "$nth" -t "$c"
+	fi
+	for _ in $(seq 300); do
+		pgrep -x iommufd_fail_nt > /dev/null || break
+		sleep 1
+	done
+done
 [ "$barmap" = none ] || run bar-map 900 "$barmap" "$shm" 2 3
 dmesg > "$out/dmesg.log"

@@ -84,8 +84,12 @@ boot() {
 	qemu="-device intel-iommu,intremap=on,caching-mode=on -device e1000e"
 	qemu+=" -object memory-backend-memfd,id=shm0,size=1G,share=on"
 	qemu+=" -device ivshmem-plain,memdev=shm0"
-	# TCG: "max" has pdpe1gb, which 1 GiB hugetlb pages need.
-	if [ "$accel" = kvm ]; then qemu+=" -machine kernel-irqchip=split"; else qemu+=" -cpu max"; fi
+	# TCG: "max" has pdpe1gb, which 1 GiB hugetlb pages need. Without
+	# la57: with 5-level paging, an interrupt taken while identify_cpu()
+	# has cleared the boot CPU's feature bits makes KASAN compute its
+	# shadow bounds for 4 levels and report any direct-map access as a
+	# wild-memory-access (seen once, 3 ms into boot, before any driver).
+	if [ "$accel" = kvm ]; then qemu+=" -machine kernel-irqchip=split"; else qemu+=" -cpu max,la57=off"; fi
 	# shellcheck disable=SC2046
 	timeout -k 30 5400 vng --run "$build/bzImage-$label" --disable-microvm \
 		$([ "$accel" = kvm ] || echo --disable-kvm) --cpus 2 --memory 4G \
@@ -182,8 +186,8 @@ grep -E '^(SKIP|NOT RUN)' "$art/cases.txt" | sed 's/^/e2e-not-passed: /' || true
 	done
 } > "$art/timing.txt"
 sed 's/^/e2e-timing: /' "$art/timing.txt"
-# Part 3's revoke is not in the series yet: report, do not judge, whether
-# the IOMMU still maps the BAR of a closed device.
+# Report whether the IOMMU still maps the BAR of a closed device; the
+# revoke test among the selftests above is what judges it.
 for l in base patched; do
 	n=$(sed -n 's/.* leaves_after_close=\([-0-9]*\).*/\1/p' "$art/$l/bar-map.log" 2>/dev/null)
 	echo "e2e-revoke: $l: ${n:-?} IOMMU leaf entries still map the BAR after munmap and close of the device"
