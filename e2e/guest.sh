@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs inside the e2e guest (virtme-ng, the host's root file system read-only,
-# <out> shared read-write). Binds the emulated e1000e and ivshmem devices to
-# vfio-pci with the selftests' own setup script, runs the vfio and iommu
-# selftests and bar-map (unless its path is "none"), and leaves one log per
-# program in <out>, with its exit code in <out>/<name>.rc. The host side (scripts/e2e.sh) judges them.
+# <out> shared read-write). Binds the emulated e1000e, ivshmem and the two
+# edu devices to vfio-pci with the selftests' own setup script, runs the vfio
+# and iommu selftests and bar-map (unless its path is "none"), and leaves one
+# log per program in <out>, with its exit code in <out>/<name>.rc. The host
+# side (scripts/e2e.sh) judges them.
 # Usage: guest.sh <tree> <selftests build dir> <bar-map binary> <out>
 set -u
 
@@ -12,27 +13,30 @@ export TMPDIR=/tmp
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 
+# find_dev <vendor> <device> [<n>]: the BDF of the n-th such device (from 1)
 find_dev() {
-	local d
+	local d n=${3:-1}
 	for d in /sys/bus/pci/devices/*; do
 		if [ "$(cat "$d/vendor")" = "$1" ] && [ "$(cat "$d/device")" = "$2" ]; then
-			basename "$d"
-			return
+			n=$((n - 1))
+			[ "$n" -eq 0 ] && { basename "$d"; return; }
 		fi
 	done
 }
 
 nic=$(find_dev 0x8086 0x10d3)
 shm=$(find_dev 0x1af4 0x1110)
+edu0=$(find_dev 0x1234 0x11e8 1)
+edu1=$(find_dev 0x1234 0x11e8 2)
 {
-	echo "e1000e: ${nic:-missing}  ivshmem: ${shm:-missing}"
+	echo "e1000e: ${nic:-missing}  ivshmem: ${shm:-missing}  edu: ${edu0:-missing} ${edu1:-missing}"
 	uname -r
 	cat /proc/cmdline
 	grep -qw la57 /proc/cpuinfo && echo "la57: on" || echo "la57: off"
 } > "$out/guest.info"
-[ -n "$nic" ] && [ -n "$shm" ] || exit 1
-"$tree/tools/testing/selftests/vfio/scripts/setup.sh" "$nic" "$shm" > "$out/setup.log" 2>&1 ||
-	exit 1
+[ -n "$nic" ] && [ -n "$shm" ] && [ -n "$edu0" ] && [ -n "$edu1" ] || exit 1
+"$tree/tools/testing/selftests/vfio/scripts/setup.sh" "$nic" "$shm" "$edu0" "$edu1" \
+	> "$out/setup.log" 2>&1 || exit 1
 
 # run <name> <timeout in s> <command...>
 run() {
@@ -45,12 +49,15 @@ run() {
 }
 
 for t in "$st"/vfio/vfio_*_test; do
+	case $t in *_revoke_test) continue ;; esac
 	run "vfio.$(basename "$t").$nic" 600 "$t" "$nic"
 done
-# The BAR-mapping tests again on the ivshmem, whose BAR2 is 1 GiB.
-for t in vfio_dma_mapping_mmio_test vfio_dma_mapping_mmio_revoke_test; do
-	run "vfio.$t.$shm" 600 "$st/vfio/$t" "$shm"
-done
+# The BAR-mapping test again on the ivshmem, whose BAR2 is 1 GiB.
+run "vfio.vfio_dma_mapping_mmio_test.$shm" 600 "$st/vfio/vfio_dma_mapping_mmio_test" "$shm"
+# Peer-to-peer DMA from the edus into the ivshmem's BAR, with its revoke and
+# restore.
+run "vfio.vfio_dma_mapping_mmio_revoke_test.$shm" 900 \
+	"$st/vfio/vfio_dma_mapping_mmio_revoke_test" "$edu0" "$shm" "$edu1"
 run iommu.iommufd 900 "$st/iommu/iommufd"
 # iommufd_fail_nth: one process per case. All cases of one process share
 # a MAP_SHARED buffer and check its pin counts in every teardown, and the
@@ -72,5 +79,8 @@ for c in $cases; do
 		sleep 1
 	done
 done
-[ "$barmap" = none ] || run bar-map 900 "$barmap" "$shm" 2 3
+if [ "$barmap" != none ]; then
+	run bar-map 900 "$barmap" "$shm" 2 3 type1
+	run bar-map-compat 900 "$barmap" "$shm" 2 3 compat
+fi
 dmesg > "$out/dmesg.log"

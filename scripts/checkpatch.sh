@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # checkpatch --strict on every patch of the series: any error, warning or
-# check fails that patch. Debian's python3 goes first on PATH (spdxcheck needs
+# check fails that patch, except a type that checkpatch.ignore lists for that
+# patch with its reason. Debian's python3 goes first on PATH (spdxcheck needs
 # python3-ply and python3-git). Usage: checkpatch.sh <tree>
 set -euo pipefail
 
@@ -21,9 +22,13 @@ while read -r p; do
 	done < <(awk '/^--- \/dev\/null/ { n = 1; next }
 		n && /^\+\+\+ b\// { print substr($0, 7) } { n = 0 }' "$top/patches/$p")
 	[ "$covered" = 1 ] && ign+=(--ignore FILE_PATH_CHANGES)
+	subj=$(awk '/^Subject: / { s = $0; while ((getline l) > 0 && l ~ /^[ \t]/) s = s l
+			print s; exit }' "$top/patches/$p" | sed 's/^Subject: \[[^]]*\] *//; s/[[:space:]]\+/ /g')
+	kept=$(awk -F'|' -v s="$subj" '!/^#/ && $1 == s { print $2 }' "$top/checkpatch.ignore")
+	for t in $kept; do ign+=(--ignore "$t"); done
 	out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --quiet "${ign[@]}" "$top/patches/$p" 2>&1) || true
 	if [ -z "$out" ]; then
-		echo "PASS: checkpatch --strict $p"
+		echo "PASS: checkpatch --strict $p${kept:+ (kept on purpose: ${kept//$'\n'/ }; see checkpatch.ignore)}"
 	else
 		echo "FAIL: checkpatch --strict $p"
 		printf '%s\n' "$out" | head -30
