@@ -44,12 +44,13 @@ bench: ## benchmark cases without lockdep/KASAN: tip, fix reverted, v7.3 pinning
 	@$(S) -n bench scripts/bench.sh $(TREE) series $(ART)
 	@scripts/summary.sh $(ART)
 
-e2e: ## QEMU q35 + intel-iommu: selftests (as in make test) and BAR-map timing, base (Part 0) vs patched
+e2e: ## QEMU q35 + intel-iommu: selftests (as in make test) and BAR-map timing, base (Part 0) vs patched; writes postings/*/results.txt
 	@$(S) start
 	@$(S) deps scripts/deps.sh
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -c apply scripts/apply.sh $(TREE) series
 	@$(S) -n e2e scripts/e2e.sh $(TREE) series $(ART)
+	@$(S) -n results scripts/results.sh $(ART)
 	@scripts/summary.sh $(ART)
 
 tree2: ## the series on a second tree (Debian linux-source-7.2): git am, then bisect build for x86_64
@@ -58,7 +59,7 @@ tree2: ## the series on a second tree (Debian linux-source-7.2): git am, then bi
 	@$(S) -n tree2 scripts/second-tree.sh series $(ART)
 	@scripts/summary.sh $(ART)
 
-mbox: ## the mails: cover letter first, To/Cc per patch, threaded, in $(ART)/mbox; b4 round trip
+mbox: ## the postings as mailed (postings/partN: cover, To/Cc, range-diff), in $(ART)/mbox; b4 round trip; SIGNER= signs
 	@$(S) start
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -c apply scripts/apply.sh $(TREE) series

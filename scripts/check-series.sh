@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Check that `series` and patches/ agree and that every patch carries exactly
-# one Signed-off-by, matching its From: (the project identity), and no
-# Reviewed/Acked/Tested-by that nobody gave. One PASS/FAIL line per patch.
+# one Signed-off-by, matching its From: (whoever that is: the project's
+# placeholder or the sender's own identity), and no Reviewed/Acked/Tested-by
+# that nobody gave: a tag is kept only if postings/earned-tags lists it for
+# that patch with the mail it was given in. One PASS/FAIL line per patch.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=scripts/identity.sh
-. "$top/scripts/identity.sh"
-me="$GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>"
 
 listed=$(grep -v '^[[:space:]]*\(#\|$\)' "$top/series" || true)
 present=$(cd "$top/patches" && find . -maxdepth 1 -name '*.patch' | sed 's|^\./||' | sort)
@@ -27,10 +26,15 @@ for p in $listed; do
 	from=$(sed -n 's/^From: //p' "$f" | head -n1)
 	sobs=$(grep -c '^Signed-off-by: ' "$f" || true)
 	grep -q '^Subject: \[PATCH' "$f" || why+=("no 'Subject: [PATCH'")
-	[ "$from" = "$me" ] || why+=("From: is '$from', not the project identity")
 	[ "$sobs" -eq 1 ] || why+=("$sobs Signed-off-by lines")
-	grep -q "^Signed-off-by: $me\$" "$f" || why+=("Signed-off-by does not match From:")
-	! grep -qE '^(Reviewed|Acked|Tested)-by: ' "$f" || why+=("carries a Reviewed/Acked/Tested-by")
+	grep -qxF "Signed-off-by: $from" "$f" || why+=("Signed-off-by does not match From: $from")
+	subj=$(awk '/^Subject: / { s = $0; while ((getline l) > 0 && l ~ /^[ \t]/) s = s l
+			print s; exit }' "$f" | sed 's/^Subject: \[[^]]*\] *//; s/[[:space:]]\+/ /g')
+	while read -r tag; do
+		awk -F'|' -v s="$subj" -v t="$tag" '!/^#/ && $1 == s && $2 == t && $3 ~ /^https:/ { ok = 1 }
+			END { exit !ok }' "$top/postings/earned-tags" ||
+			why+=("'$tag' is not in postings/earned-tags with the mail it was given in")
+	done < <(grep -E '^(Reviewed|Acked|Tested)-by: ' "$f" || true)
 	if [ ${#why[@]} -eq 0 ]; then
 		echo "PASS: $p: headers and sign-off"
 	else

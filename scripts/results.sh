@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Write postings/partN/results.txt for each posting whose `posting` file
+# names e2e programs ("results: <program>..."): per program and device,
+# the cases passed on the patched and the base kernel of the last make e2e
+# run, the cases base fails, and the bar-map timing table. The cover
+# includes it where it says @RESULTS@ (scripts/mbox.sh), so the numbers
+# mailed are the numbers measured.
+# Usage: results.sh <artifacts>
+set -euo pipefail
+
+art=$1/e2e
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ -f "$art/cases.txt" ] || { echo "FAIL: results: no $art/cases.txt (run make e2e)"; exit 1; }
+for posting in "$top"/postings/*/posting; do
+	progs=$(sed -n 's/^results: *//p' "$posting")
+	[ -n "$progs" ] || continue
+	out=$(dirname "$posting")/results.txt
+	{
+		for prog in $progs; do
+			# "<verdict>: e2e vfio.<prog>.<bdf>/<case>... (base: <result>)"
+			sed -n "s/^\([A-Z ]*\): e2e vfio\.$prog\.\([^/]*\)\/\([^ :]*\).*(base: \([a-z]*\))$/\2 \3 \1 \4/p" \
+				"$art/cases.txt" | sort > "$art/results-$prog"
+			cut -d' ' -f1 "$art/results-$prog" | sort -u | while read -r dev; do
+				echo "  $prog ($dev)"
+				awk -v d="$dev" '$1 == d { n++; if ($3 == "PASS") pp++; if ($3 == "SKIP") ps++
+						if ($4 == "ok") bp++; else if ($4 == "skip") bs++
+						else { c = $2; sub(/^.*\./, "", c); bf[c] = 1 } }
+					END { printf "    patched %d/%d passed%s; base %d/%d passed%s\n", pp, n,
+							ps ? ", " ps " skipped" : "", bp, n, bs ? ", " bs " skipped" : ""
+						s = ""; for (c in bf) s = s (s == "" ? "" : ", ") c
+						if (s != "") print "    base fails: " s }' "$art/results-$prog" |
+					fmt -s -w 72 | sed 's/^\([^ ]\)/      \1/'
+			done
+		done
+		if [ -f "$art/timing.txt" ]; then
+			echo
+			echo "  bar-map, 1 GiB ivshmem BAR, best of 3, microseconds, same run:"
+			sed 's/^/  /' "$art/timing.txt"
+		fi
+	} > "$out"
+	echo "PASS: results: $out ($(wc -l < "$out") lines)"
+done
