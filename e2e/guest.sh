@@ -84,3 +84,8 @@ if [ "$barmap" != none ]; then
 	run bar-map-compat 900 "$barmap" "$shm" 2 3 compat
 fi
 dmesg > "$out/dmesg.log"
+# Power off at once: a process left in a device's close or reset must not
+# keep the guest (and the run) waiting.
+sync
+echo 1 > /proc/sys/kernel/sysrq
+echo o > /proc/sysrq-trigger

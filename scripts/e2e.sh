@@ -15,10 +15,17 @@ set -euo pipefail
 
 tree=$1 series=$2 art=$3/e2e
 top=$(cd "$(dirname "$0")/.." && pwd)
-src=$CACHE/e2e-src build=$CACHE/build/e2e-x86_64
+# The default tree ("linux") keeps the plain names; a KSRC slot its own.
+slot=$(basename "$tree")
+[ "$slot" = linux ] && slot= || slot=-$slot
+src=$CACHE/e2e-src$slot build=$CACHE/build/e2e-x86_64$slot
 st=$CACHE/build/$(basename "$tree")-selftests
 rm -rf "$art"
 mkdir -p "$art" "$build"
+# Ctrl-C (or a kill of this script) stops a running guest too: timeout runs
+# it in a process group of its own, which the terminal's SIGINT misses.
+guest=
+trap '[ -z "$guest" ] || kill -TERM -- "-$guest" 2>/dev/null; exit 130' INT TERM
 
 # Part 0 is the patches before the "# Part 1" header of the series file.
 npatch=$(grep -c '^[0-9]' "$series")
@@ -95,12 +102,15 @@ boot() {
 	# wild-memory-access (seen once, 3 ms into boot, before any driver).
 	if [ "$accel" = kvm ]; then qemu+=" -machine kernel-irqchip=split"; else qemu+=" -cpu max,la57=off"; fi
 	# shellcheck disable=SC2046
-	timeout -k 30 5400 vng --run "$build/bzImage-$label" --disable-microvm \
+	timeout -k 30 2700 vng --run "$build/bzImage-$label" --disable-microvm \
 		$([ "$accel" = kvm ] || echo --disable-kvm) --cpus 2 --memory 4G \
 		--rwdir="/tmp/e2e-out=$out" --append="intel_iommu=on hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64" \
 		--qemu-opts="$qemu" \
 		--exec "$top/e2e/guest.sh $tree $st $barmap /tmp/e2e-out" \
-		> "$out/console.log" 2>&1 || true
+		> "$out/console.log" 2>&1 &
+	guest=$!
+	wait "$guest" || true
+	guest=
 	echo "e2e-time: guest $label $((SECONDS - t0)) s"
 	[ -s "$out/guest.info" ] ||
 		{ echo "FAIL: e2e: the $label guest did not start e2e/guest.sh; see $out/console.log"; return; }

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Build the checked-out tree for x86_64 KUnit and run the series' suites in
-# QEMU (TCG) with lockdep and KASAN on. Keeps the KTAP log and kunit.py's JSON
-# under <artifacts>/kunit-<label>.*, and prints one PASS/FAIL line per case;
-# a skipped case, a missing suite or a lockdep/KASAN splat is a failure.
+# Run the series' KUnit suites the way a maintainer does, from the tree's
+# own drivers/iommu/.kunitconfig and drivers/vfio/.kunitconfig, on
+# KUNIT_ARCH (um, kunit.py's default, or x86_64 in QEMU under TCG), with
+# the debug options of kernel-config/kunit-debug.config added (lockdep and
+# KASAN). Keeps the KTAP log and kunit.py's JSON under
+# <artifacts>/kunit-<label>.*, and prints one PASS/FAIL line per case; a
+# skipped case, a missing suite or a lockdep/KASAN splat is a failure.
 # EXPECT_FAIL=<regex>: the matching cases must fail (proof that a test can);
 # EXPECT_SPLAT=kasan|lockdep: and KASAN must report a use-after-free, or
 # lockdep a circular locking dependency; no other splat. KUNIT_SUITES: the suites that
@@ -12,7 +15,8 @@ set -euo pipefail
 
 tree=$1 art=$2 label=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${CACHE:?}/build/$(basename "$tree")-kunit-x86_64
+arch=${KUNIT_ARCH:-x86_64}
+build=${CACHE:?}/build/$(basename "$tree")-kunit-$arch
 suites=${KUNIT_SUITES:-iommu-iopf vfio-type1-pin}
 mkdir -p "$art"
 log=$art/kunit-$label.log tap=$art/kunit-$label.ktap
@@ -20,14 +24,14 @@ log=$art/kunit-$label.log tap=$art/kunit-$label.ktap
 # kunit.py exits non-zero when a case fails; the verdict is made below.
 export PATH="$top/kunit/bin:$PATH"
 rm -f "$build/test.log"
-(cd "$tree" && ./tools/testing/kunit/kunit.py run --arch=x86_64 \
+(cd "$tree" && ./tools/testing/kunit/kunit.py run --arch="$arch" \
 	--build_dir="$build" --jobs="$(nproc)" --make_options="CC=ccache gcc" \
-	--kunitconfig="$top/kunit/x86_64.kunitconfig" \
+	--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio \
 	--kunitconfig="$top/kernel-config/kunit-debug.config" \
 	--timeout=300 --json="$art/kunit-$label.json" ${KUNIT_FILTER:+"$KUNIT_FILTER"}) \
 	> "$log" 2>&1 || true
 if ! grep -q 'Starting KUnit Kernel' "$log" || [ ! -s "$build/test.log" ]; then
-	echo "FAIL: kunit ($label): the KUnit kernel did not build or boot; see $log"
+	echo "FAIL: kunit ($label, $arch): the KUnit kernel did not build or boot; see $log"
 	grep -E 'error:|ERROR' "$log" | head -10
 	exit 1
 fi
@@ -85,5 +89,5 @@ elif [ -n "$first" ]; then
 	echo "FAIL: kunit ($label) kernel splat: $first"
 	fail=1
 fi
-grep -h 'iopf_report:\|type1_pin:' "$tap" | sed "s/^ *# */  ($label) /" || true
+grep -h 'iopf_report:\|type1_pin:\|type1_pin_one:' "$tap" | sed "s/^ *# */  ($label) /" || true
 exit "$fail"

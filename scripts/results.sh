@@ -16,6 +16,9 @@ for posting in "$top"/postings/*/posting; do
 	[ -n "$progs" ] || continue
 	out=$(dirname "$posting")/results.txt
 	{
+		what="make test's e2e stage (no bar-map)"
+		[ -f "$art/timing.txt" ] && what="make e2e"
+		echo "  $what at repo commit $(git -C "$top" rev-parse --short HEAD), $(date -u -r "$art/cases.txt" +%F):"
 		for prog in $progs; do
 			# "<verdict>: e2e vfio.<prog>.<bdf>/<case>... (base: <result>)"
 			sed -n "s/^\([A-Z ]*\): e2e vfio\.$prog\.\([^/]*\)\/\([^ :]*\).*(base: \([a-z]*\))$/\2 \3 \1 \4/p" \
