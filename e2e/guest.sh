@@ -39,12 +39,25 @@ edu1=$(find_dev 0x1234 0x11e8 2)
 	> "$out/setup.log" 2>&1 || exit 1
 
 # run <name> <timeout in s> <command...>
+# A program that a hang in the kernel keeps from dying even by SIGKILL is
+# left behind 30 s after its timeout, with "stuck" as its exit code, so that
+# the programs after it still run (the hung task detector reports it).
 run() {
-	local name=$1 t=$2 start
+	local name=$1 t=$2 start pid i
 	shift 2
 	start=$(date +%s.%N)
-	timeout -k 10 "$t" "$@" > "$out/$name.log" 2>&1
-	echo $? > "$out/$name.rc"
+	timeout -k 10 "$t" "$@" > "$out/$name.log" 2>&1 &
+	pid=$!
+	for ((i = 0; i < 2 * (t + 30); i++)); do
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.5
+	done
+	if kill -0 "$pid" 2> /dev/null; then
+		echo stuck > "$out/$name.rc"
+	else
+		wait "$pid"
+		echo $? > "$out/$name.rc"
+	fi
 	echo "$name $(echo "$(date +%s.%N) - $start" | bc)" >> "$out/times"
 }
 

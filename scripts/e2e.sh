@@ -102,22 +102,32 @@ boot() {
 	# wild-memory-access (seen once, 3 ms into boot, before any driver).
 	if [ "$accel" = kvm ]; then qemu+=" -machine kernel-irqchip=split"; else qemu+=" -cpu max,la57=off"; fi
 	# shellcheck disable=SC2046
-	timeout -k 30 2700 vng --run "$build/bzImage-$label" --disable-microvm \
+	timeout -k 30 1800 vng --run "$build/bzImage-$label" --disable-microvm \
 		$([ "$accel" = kvm ] || echo --disable-kvm) --cpus 2 --memory 4G \
 		--rwdir="/tmp/e2e-out=$out" --append="intel_iommu=on hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64" \
 		--qemu-opts="$qemu" \
 		--exec "$top/e2e/guest.sh $tree $st $barmap /tmp/e2e-out" \
 		> "$out/console.log" 2>&1 &
 	guest=$!
-	wait "$guest" || true
+	rc=0
+	wait "$guest" || rc=$?
 	guest=
 	echo "e2e-time: guest $label $((SECONDS - t0)) s"
 	[ -s "$out/guest.info" ] ||
 		{ echo "FAIL: e2e: the $label guest did not start e2e/guest.sh; see $out/console.log"; return; }
+	# Killed at the cap: name the programs that never finished.
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "FAIL: e2e: the $label guest was stopped after 1800 s; unfinished:" \
+			"$(cd "$out" && for f in *.log; do [ -e "${f%.log}.rc" ] || printf '%s ' "${f%.log}"; done)"
+	fi
+	grep -l '^stuck$' "$out"/*.rc 2>/dev/null | sed "s|.*/\(.*\)\.rc$|FAIL: e2e: ($label) \1 could not be killed after its timeout|" || true
 	splat='BUG: KASAN|BUG:|WARNING: CPU|WARNING: possible|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'
 	first=$(cat "$out/console.log" "$out/dmesg.log" 2>/dev/null | grep -Em1 "$splat" || true)
 	if [ -n "$first" ]; then
 		echo "FAIL: e2e ($label) kernel report: $first"
+		# The report's first lines, so that a CI log shows where it was
+		cat "$out/console.log" "$out/dmesg.log" 2>/dev/null | grep -Em1 -A12 "$splat" |
+			sed "s/^/e2e-report ($label): /"
 	else
 		echo "PASS: e2e ($label) no lockdep/KASAN/hung-task report"
 	fi
