@@ -25,13 +25,15 @@ for posting in "$top"/postings/*/posting; do
 				"$art/cases.txt" | sort > "$art/results-$prog"
 			cut -d' ' -f1 "$art/results-$prog" | sort -u | while read -r dev; do
 				echo "  $prog ($dev)"
+				# Base failures per variant (fixture.variant.case), sorted
 				awk -v d="$dev" '$1 == d { n++; if ($3 == "PASS") pp++; if ($3 == "SKIP") ps++
 						if ($4 == "ok") bp++; else if ($4 == "skip") bs++
-						else { c = $2; sub(/^.*\./, "", c); bf[c] = 1 } }
+						else { k = split($2, w, "."); v = k > 2 ? " (" w[k - 1] ")" : ""
+							if (!(v in bf)) vs[++nv] = v
+							bf[v] = bf[v] (bf[v] == "" ? "" : ", ") w[k] } }
 					END { printf "    patched %d/%d passed%s; base %d/%d passed%s\n", pp, n,
 							ps ? ", " ps " skipped" : "", bp, n, bs ? ", " bs " skipped" : ""
-						s = ""; for (c in bf) s = s (s == "" ? "" : ", ") c
-						if (s != "") print "    base fails: " s }' "$art/results-$prog" |
+						for (i = 1; i <= nv; i++) print "    base fails" vs[i] ": " bf[vs[i]] }' "$art/results-$prog" |
 					fmt -s -w 72 | sed 's/^\([^ ]\)/      \1/'
 			done
 		done
