@@ -10,7 +10,11 @@ set -euo pipefail
 tree=$1 branch=$2 art=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 fail=0
-while IFS='|' read -r subject testfile cases splat; do
+while read -r line; do
+	# subject|test file|cases|splat; the cases regex may contain '|'
+	subject=${line%%|*} rest=${line#*|}
+	testfile=${rest%%|*} rest=${rest#*|}
+	cases=${rest%|*} splat=${rest##*|}
 	c=$(git -C "$tree" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
 	if [ -z "$c" ]; then
 		echo "FAIL: proof: no commit '$subject' in the series"
