@@ -37,6 +37,20 @@ for posting in "$top"/postings/*/posting; do
 					fmt -s -w 72 | sed 's/^\([^ ]\)/      \1/'
 			done
 		done
+		# Benchmark lines of the revoke test, both kernels of the run
+		if [[ " $progs " == *" vfio_dma_mapping_mmio_revoke_test "* ]] &&
+			grep -qs '^# p2p_copy:' "$art"/patched/vfio.vfio_dma_mapping_mmio_revoke_test.*.log; then
+			echo
+			echo "  P2P copy into the BAR (edu -> ivshmem), ns per 4 KiB copy, best of 5 x 200:"
+			printf '    %-24s %8s %8s\n' mode base patched
+			for m in vfio_type1_iommu vfio_type1v2_iommu iommufd_compat_type1 iommufd_compat_type1v2; do
+				b=$(sed -n "s/^# p2p_copy: $m: .* \([0-9]*\) ns per copy$/\1/p" \
+					"$art"/base/vfio.vfio_dma_mapping_mmio_revoke_test.*.log 2>/dev/null)
+				p=$(sed -n "s/^# p2p_copy: $m: .* \([0-9]*\) ns per copy$/\1/p" \
+					"$art"/patched/vfio.vfio_dma_mapping_mmio_revoke_test.*.log)
+				printf '    %-24s %8s %8s\n' "$m" "${b:--}" "${p:--}"
+			done
+		fi
 		if [ -f "$art/timing.txt" ]; then
 			echo
 			echo "  bar-map, 1 GiB ivshmem BAR, best of 3, microseconds, same run:"
