@@ -196,7 +196,7 @@ grep -E '^(SKIP|NOT RUN)' "$art/cases.txt" | sed 's/^/e2e-not-passed: /' || true
 # there). Map and unmap of the 1 GiB BAR per mmap alignment, the revoke and
 # restore a memory decode toggle costs with it mapped, and the close.
 val() {	# <log> <case> <key>
-	sed -n "s/^bar_map: $2 .* $3=\([-0-9]*\).*/\1/p" "$1" 2>/dev/null
+	sed -n "s/^bar_map: $2 \(.* \)*$3=\([-0-9]*\).*/\2/p" "$1" 2>/dev/null
 }
 {
 	printf '%-7s %-20s %-8s %12s %12s %9s\n' path case what base_us patched_us base/patch
