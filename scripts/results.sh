@@ -2,9 +2,8 @@
 # Write postings/partN/results.txt for each posting whose `posting` file
 # names e2e programs ("results: <program>..."): per program and device,
 # the cases passed on the patched and the base kernel of this e2e run
-# (make test or make e2e), the cases base fails per variant, the revoke
-# test's P2P copy benchmark, and the bar-map timing table of the last make
-# e2e (postings/partN/timing.txt, with the commit it was measured at). The
+# (make test or make e2e), the cases base fails per variant, and the
+# bar-map timing table of the last make e2e (postings/partN/timing.txt, with the commit it was measured at). The
 # cover includes it where it says @RESULTS@ (scripts/mbox.sh), so the
 # numbers mailed are the numbers measured.
 # Usage: results.sh <artifacts>
@@ -39,20 +38,6 @@ for posting in "$top"/postings/*/posting; do
 					fmt -s -w 72 | sed 's/^\([^ ]\)/      \1/'
 			done
 		done
-		# Benchmark lines of the revoke test, both kernels of the run
-		if [[ " $progs " == *" vfio_dma_mapping_mmio_revoke_test "* ]] &&
-			grep -qs '^# p2p_copy:' "$art"/patched/vfio.vfio_dma_mapping_mmio_revoke_test.*.log; then
-			echo
-			echo "  P2P copy into the BAR (edu -> ivshmem), ns per 4 KiB copy, best of 5 x 200:"
-			printf '    %-24s %8s %8s\n' mode base patched
-			for m in vfio_type1_iommu vfio_type1v2_iommu iommufd_compat_type1 iommufd_compat_type1v2; do
-				b=$(sed -n "s/^# p2p_copy: $m: .* \([0-9]*\) ns per copy$/\1/p" \
-					"$art"/base/vfio.vfio_dma_mapping_mmio_revoke_test.*.log 2>/dev/null)
-				p=$(sed -n "s/^# p2p_copy: $m: .* \([0-9]*\) ns per copy$/\1/p" \
-					"$art"/patched/vfio.vfio_dma_mapping_mmio_revoke_test.*.log)
-				printf '    %-24s %8s %8s\n' "$m" "${b:--}" "${p:--}"
-			done
-		fi
 	} > "$out"
 	# The bar-map table of the last make e2e stays in timing.txt, with
 	# the commit it was measured at, until a make e2e replaces it.
