@@ -57,6 +57,9 @@ run() {
 	else
 		wait "$pid"
 		echo $? > "$out/$name.rc"
+		# 126: it could not even start; say how much memory was left.
+		[ "$(cat "$out/$name.rc")" = 126 ] &&
+			grep -E '^Mem(Free|Available):' /proc/meminfo >> "$out/$name.log"
 	fi
 	echo "$name $(echo "$(date +%s.%N) - $start" | bc)" >> "$out/times"
 }

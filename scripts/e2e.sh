@@ -181,13 +181,25 @@ while read -r name p b; do
 	ok/*)	echo "PASS: e2e $name (base: $b)" ;;
 	skip/*)	echo "SKIP: e2e $name (base: $b)" ;;
 	timeout/*) echo "NOT RUN: e2e $name: killed by the harness's 30 s timeout (patched: $p, base: $b)" ;;
+	# A program that did not finish on base only: patched has its cases
+	# under their own names. Base is the reference, not the subject.
+	missing/*) case $name in *"(did-not-finish:"*)
+		echo "BASE ONLY: e2e $name: $b" ;;
+		*) echo "FAIL: e2e $name: missing (base: $b)" ;; esac ;;
 	*)	echo "FAIL: e2e $name: $p (base: $b)" ;;
 	esac
 done | tee "$art/cases.txt"
 echo "e2e-cases: $(grep -c '^PASS' "$art/cases.txt") passed, $(grep -c '^FAIL' "$art/cases.txt") failed," \
 	"$(grep -c '^SKIP' "$art/cases.txt") skipped, $(grep -c '^NOT RUN' "$art/cases.txt") not run" \
 	"(list: $art/cases.txt)"
-grep -E '^(SKIP|NOT RUN)' "$art/cases.txt" | sed 's/^/e2e-not-passed: /' || true
+grep -E '^(SKIP|NOT RUN|BASE ONLY)' "$art/cases.txt" | sed 's/^/e2e-not-passed: /' || true
+# What a program that did not finish printed first (for instance timeout's
+# "failed to run command" with the reason, exit code 126).
+for l in base patched; do
+	grep -h '(did-not-finish:' "$art/$l.results" | while read -r name _; do
+		head -n 3 "$art/$l/$name.log" 2>/dev/null | sed "s|^|e2e-did-not-finish ($l) $name: |"
+	done
+done
 
 [ "$barmap" = none ] && exit 0
 
