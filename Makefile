@@ -49,7 +49,7 @@ test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
 	@KUNIT_ARCH=um $(S) -n kunit-um scripts/kunit.sh $(TREE) $(ART) um
 	@KUNIT_ARCH=x86_64 $(S) -n kunit-x86_64 scripts/kunit.sh $(TREE) $(ART) x86_64
 	@$(S) -n kunit-proof scripts/prove.sh $(TREE) series $(ART)
-	@E2E_TIMING=0 $(S) -n e2e scripts/e2e.sh $(TREE) series $(ART)
+	@E2E_TIMING=$${E2E_TIMING:-0} $(S) -n e2e scripts/e2e.sh $(TREE) series $(ART)
 	@$(S) -n results scripts/results.sh $(ART)
 	@$(S) -n mbox scripts/mbox.sh $(TREE) series $(ART)/mbox
 	@scripts/summary.sh $(ART)

@@ -3,7 +3,8 @@
 # names e2e programs ("results: <program>..."): per program and device,
 # the cases passed on the patched and the base kernel of this e2e run
 # (make test or make e2e), the cases base fails per variant, and the
-# bar-map timing table of the last make e2e (postings/partN/timing.txt, with the commit it was measured at). The
+# bar-map timing table of the last e2e run that measured it (make e2e, or
+# make test E2E_TIMING=1; postings/partN/timing.txt, with its commit). The
 # cover includes it where it says @RESULTS@ (scripts/mbox.sh), so the
 # numbers mailed are the numbers measured.
 # Usage: results.sh <artifacts>
@@ -18,7 +19,7 @@ for posting in "$top"/postings/*/posting; do
 	out=$(dirname "$posting")/results.txt
 	{
 		what="make test's e2e stage"
-		[ -f "$art/timing.txt" ] && what="make e2e"
+		[ -f "$art/timing.txt" ] && what="e2e run with bar-map timing"
 		echo "  $what at repo commit $(git -C "$top" rev-parse --short HEAD), $(date -u -r "$art/cases.txt" +%F):"
 		for prog in $progs; do
 			# "<verdict>: e2e vfio.<prog>.<bdf>/<case>... (base: <result>)"
@@ -45,7 +46,7 @@ for posting in "$top"/postings/*/posting; do
 	if [ -f "$art/timing.txt" ]; then
 		{
 			echo
-			echo "  bar-map (make e2e at repo commit $(git -C "$top" rev-parse --short HEAD)," \
+			echo "  bar-map (e2e run at repo commit $(git -C "$top" rev-parse --short HEAD)," \
 				"$(date -u -r "$art/timing.txt" +%F)), 1 GiB ivshmem BAR, best of 3,"
 			echo "  microseconds, base and patched in one run:"
 			sed 's/^/  /' "$art/timing.txt"
