@@ -43,6 +43,7 @@ test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
 	@$(S) -n series scripts/check-series.sh
 	@$(S) -c apply scripts/apply.sh $(TREE) series
 	@$(S) shellcheck shellcheck -x scripts/*.sh e2e/*.sh .ci/run kunit/bin/*
+	@$(S) -n e2e-judge scripts/e2e-judge-test.sh
 	@$(S) -n checkpatch scripts/checkpatch.sh $(TREE)
 	@$(S) -n bisect-build scripts/bisect-build.sh $(TREE) series $(ART)/build
 	@$(S) -n kdoc-cocci scripts/touched-checks.sh $(TREE) series $(ART)/checks
