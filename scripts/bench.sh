@@ -20,7 +20,7 @@ run() {	# <label>
 		--build_dir="$build" --jobs="$(nproc)" --make_options="CC=ccache gcc" \
 		--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio --timeout=300 \
 		--filter speed=slow) > "$art/bench-$1.log" 2>&1 || true
-	lines=$(grep -h 'iopf_report:\|type1_pin:\|type1_pin_one:' "$build/test.log" | sed 's/^.*# [a-z0-9_]*: //')
+	lines=$(grep -h 'iopf_report:\|iopf_detach:\|type1_pin:\|type1_pin_one:' "$build/test.log" | sed 's/^.*# [a-z0-9_]*: //')
 	[ -n "$lines" ] || { echo "FAIL: bench ($1): no result; see $art/bench-$1.log"; return 1; }
 	printf '%s\n' "$lines" | sed "s/^/PASS: bench ($1): /"
 }

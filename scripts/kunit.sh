@@ -89,5 +89,5 @@ elif [ -n "$first" ]; then
 	echo "FAIL: kunit ($label) kernel splat: $first"
 	fail=1
 fi
-grep -h 'iopf_report:\|type1_pin:\|type1_pin_one:' "$tap" | sed "s/^ *# */  ($label) /" || true
+grep -h 'iopf_report:\|iopf_detach:\|type1_pin:\|type1_pin_one:' "$tap" | sed "s/^ *# */  ($label) /" || true
 exit "$fail"

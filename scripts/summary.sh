@@ -13,7 +13,7 @@ for f in "$art"/kunit-*.ktap; do
 done
 for f in "$art"/kunit-*.ktap; do
 	[ -f "$f" ] || continue
-	grep -h 'iopf_report:\|type1_pin:\|type1_pin_one:' "$f" |
+	grep -h 'iopf_report:\|iopf_detach:\|type1_pin:\|type1_pin_one:' "$f" |
 		sed "s/^.*# [a-z0-9_]*: /benchmark ($(basename "$f" .ktap)): /" || true
 done
 grep -h '^PASS: bench' "$art"/stage-bench.log 2>/dev/null | sed 's/^PASS: //' || true
