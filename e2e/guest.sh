@@ -12,6 +12,10 @@ tree=$1 st=$2 barmap=$3 out=$4
 export TMPDIR=/tmp
 
 mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+# The kernel log as it comes, so that a guest stopped at its cap still
+# leaves it behind.
+dmesg -w > "$out/dmesg.log" 2>&1 &
+dmesg_pid=$!
 
 # find_dev <vendor> <device> [<n>]: the BDF of the n-th such device (from 1)
 find_dev() {
@@ -99,7 +103,7 @@ if [ "$barmap" != none ]; then
 	run bar-map 900 "$barmap" "$shm" 2 3 type1
 	run bar-map-compat 900 "$barmap" "$shm" 2 3 compat
 fi
-dmesg > "$out/dmesg.log"
+kill "$dmesg_pid"
 # Power off at once: a process left in a device's close or reset must not
 # keep the guest (and the run) waiting.
 sync

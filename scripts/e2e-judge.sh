@@ -11,25 +11,29 @@ set -euo pipefail
 art=$1
 
 # A guest that did not start, was stopped at its cap, left a program behind
-# or logged a kernel report (any WARNING, lockdep, KASAN, hung task).
+# or logged a kernel report (any WARNING, lockdep, KASAN, hung task): a
+# failure of the patched kernel; on base, the reference and not the
+# subject, a line of its own that does not fail the run.
 splat='BUG: KASAN|BUG:|WARNING:|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'
 for label in base patched; do
 	out=$art/$label
+	v=FAIL
+	[ "$label" = base ] && v="BASE ONLY"
 	if [ ! -s "$out/guest.info" ]; then
-		echo "FAIL: e2e: the $label guest did not start e2e/guest.sh; see $out/console.log"
+		echo "$v: e2e: the $label guest did not start e2e/guest.sh; see $out/console.log"
 		continue
 	fi
 	rc=$(cat "$out/vng.rc" 2>/dev/null || echo 0)
 	# Killed at the cap: name the programs that never finished.
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		echo "FAIL: e2e: the $label guest was stopped after 1800 s; unfinished:" \
+		echo "$v: e2e: the $label guest was stopped at its time cap; unfinished:" \
 			"$(cd "$out" && for f in vfio.*.log iommu.*.log bar-map*.log; do
 				[ ! -e "$f" ] || [ -e "${f%.log}.rc" ] || printf '%s ' "${f%.log}"; done)"
 	fi
-	grep -l '^stuck$' "$out"/*.rc 2>/dev/null | sed "s|.*/\(.*\)\.rc$|FAIL: e2e: ($label) \1 could not be killed after its timeout|" || true
+	grep -l '^stuck$' "$out"/*.rc 2>/dev/null | sed "s|.*/\(.*\)\.rc$|$v: e2e: ($label) \1 could not be killed after its timeout|" || true
 	first=$(cat "$out/console.log" "$out/dmesg.log" 2>/dev/null | grep -Em1 "$splat" || true)
 	if [ -n "$first" ]; then
-		echo "FAIL: e2e ($label) kernel report: $first"
+		echo "$v: e2e ($label) kernel report: $first"
 		# The report's first lines, so that a CI log shows where it was
 		cat "$out/console.log" "$out/dmesg.log" 2>/dev/null | grep -Em1 -A12 "$splat" |
 			sed "s/^/e2e-report ($label): /"

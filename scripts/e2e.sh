@@ -102,7 +102,7 @@ boot() {
 	# wild-memory-access (seen once, 3 ms into boot, before any driver).
 	if [ "$accel" = kvm ]; then qemu+=" -machine kernel-irqchip=split"; else qemu+=" -cpu max,la57=off"; fi
 	# shellcheck disable=SC2046
-	timeout -k 30 1800 vng --run "$build/bzImage-$label" --disable-microvm \
+	timeout -k 30 1500 vng --run "$build/bzImage-$label" --disable-microvm \
 		$([ "$accel" = kvm ] || echo --disable-kvm) --cpus 2 --memory 4G \
 		--rwdir="/tmp/e2e-out=$out" --append="intel_iommu=on hugepagesz=1G hugepages=1 hugepagesz=2M hugepages=64" \
 		--qemu-opts="$qemu" \
