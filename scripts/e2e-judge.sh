@@ -152,6 +152,8 @@ done
 for r in base/bar-map patched/bar-map patched/bar-map-compat; do
 	if grep -q '^bar_map: close ' "$art/$r.log" 2>/dev/null; then
 		echo "PASS: e2e $r ran"
+	elif [ "${r%%/*}" = base ]; then
+		echo "BASE ONLY: e2e $r did not finish; see $art/$r.log"
 	else
 		echo "FAIL: e2e $r did not finish; see $art/$r.log"
 	fi
