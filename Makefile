@@ -11,7 +11,8 @@ SLOT := $(if $(KSRC),ksrc-$(shell printf %s '$(abspath $(KSRC))' | md5sum | cut 
 TREE := $(CACHE)/$(SLOT)
 WORK := $(CACHE)/work$(if $(KSRC),-$(SLOT))
 S := scripts/stage.sh $(ART)
-export CACHE KSRC
+RCACHE ?= 1
+export CACHE KSRC RCACHE
 
 # A recipe is one shell, so that its first line can hold $(CACHE)/lock
 # for the whole run: a second run on the same cache stops at once and says

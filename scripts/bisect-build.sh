@@ -4,12 +4,19 @@
 # A warning (W=1 or sparse) that the base build of the same targets did not
 # have fails that patch. Prints one PASS/FAIL line per patch and arch.
 # ARCHES (an extended regex, e.g. "x86_64|selftests") limits the builds.
+# A build that passed is not done again for the same tree, targets, base
+# warnings, scripts, config fragments and compilers (scripts/rcache.sh).
 # Usage: bisect-build.sh <tree> <branch> <logdir>
 set -euo pipefail
 
 tree=$1 branch=$2 logs=$3
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$logs"
+# shellcheck source=scripts/rcache.sh
+. "$here/rcache.sh"
+tools=$(rkey @"$0" @"$here/build.sh" @"$here/selftests-build.sh" @"$here/get-sparse.sh" \
+	"$(cat "$here"/../kernel-config/*.config)" \
+	"$(for cc in gcc s390x-linux-gnu-gcc aarch64-linux-gnu-gcc; do "$cc" --version 2>/dev/null | head -n1; done)")
 
 gvt_objs() {
 	local f
@@ -73,23 +80,31 @@ for c in "${commits[@]}"; do
 done
 
 # Base: the union of every patch's targets, to know the warnings already there.
-git -C "$tree" checkout -q -f base
 for arch in "${!want[@]}"; do
 	read -ra t <<< "${want[$arch]}"
 	mapfile -t t < <(printf '%s\n' "${t[@]}" | sort -u)
+	key=$(rkey "$tools" "$(git -C "$tree" rev-parse 'base^{tree}')" "$arch" "${t[*]}")
+	if rget base-warnings "$key" "$logs/kept"; then
+		mv "$logs/kept/base.warn" "$logs/base-$arch.warn"
+		rmdir "$logs/kept"
+		continue
+	fi
+	git -C "$tree" checkout -q -f base
 	if ! build "$arch" "$logs/base-$arch.log" "${t[@]}"; then
 		echo "FAIL: base does not build for $arch ($logs/base-$arch.log)"
 		tail -20 "$logs/base-$arch.log"
 		exit 1
 	fi
 	warnings "$logs/base-$arch.log" > "$logs/base-$arch.warn"
+	cp "$logs/base-$arch.warn" "$logs/base.warn"
+	rput base-warnings "$key" "$logs/base.warn"
+	rm "$logs/base.warn"
 done
 
-n=0 fail=0
+n=0 fail=0 kept=0
 for c in "${commits[@]}"; do
 	n=$((n + 1))
 	subj=$(git -C "$tree" log -1 --format=%s "$c")
-	git -C "$tree" checkout -q -f "$c"
 	mapfile -t files < <(git -C "$tree" diff --name-only "$c^" "$c")
 	declare -A per=()
 	while read -r arch t; do
@@ -98,6 +113,15 @@ for c in "${commits[@]}"; do
 	for arch in "${!per[@]}"; do
 		read -ra t <<< "${per[$arch]}"
 		log=$logs/$(printf %04d "$n")-$arch.log
+		key=$(rkey "$tools" "$(git -C "$tree" rev-parse "$c^{tree}")" "$arch" "${t[*]}" \
+			@"$logs/base-$arch.warn")
+		if rget patch-build "$key" "$logs/kept"; then
+			rmdir "$logs/kept"
+			echo "PASS: patch $n builds for $arch without new warnings (${t[*]}; kept)"
+			kept=$((kept + 1))
+			continue
+		fi
+		[ "$(git -C "$tree" rev-parse HEAD)" = "$c" ] || git -C "$tree" checkout -q -f "$c"
 		if ! build "$arch" "$log" "${t[@]}"; then
 			echo "FAIL: patch $n ($subj) does not build for $arch; log $log"
 			grep -E 'error|Error' "$log" | head -10
@@ -111,9 +135,11 @@ for c in "${commits[@]}"; do
 			fail=$((fail + 1))
 		else
 			echo "PASS: patch $n builds for $arch without new warnings (${t[*]})"
+			rput patch-build "$key"
 		fi
 	done
 	unset per
 done
 git -C "$tree" checkout -q -f "$branch"
+[ "$kept" -eq 0 ] || echo "bisect-build: $kept builds kept from earlier runs of the same trees"
 [ "$fail" -eq 0 ]

@@ -10,6 +10,11 @@
 # a FAIL for a kernel report in either guest, and the timing table.
 # E2E_ACCEL=kvm|tcg overrides the probe of /dev/kvm. E2E_TIMING=0 leaves
 # bar-map out (make test: correctness only; make e2e runs it).
+# A guest that ran to its end is kept (scripts/rcache.sh) by its kernel's
+# tree, the selftests' sources, the e2e files and the QEMU and virtme-ng
+# versions: a later run with the same inputs judges its logs again instead
+# of building and booting it (not keyed: the accelerator, which changes
+# the times only).
 # Usage: e2e.sh <tree> <series> <artifacts>
 set -euo pipefail
 
@@ -34,6 +39,22 @@ tip=$(git -C "$tree" rev-parse HEAD)
 base=$(git -C "$tree" rev-parse "HEAD~$((npatch - npart0))")
 [ -d "$src" ] || git -C "$tree" worktree add -q --detach "$src" "$tip"
 
+# shellcheck source=scripts/rcache.sh
+. "$top/scripts/rcache.sh"
+inputs=$(rkey @"$0" @"$top/e2e/guest.sh" @"$top/e2e/bar-map.c" @"$top/kernel-config/e2e.config" \
+	@"$top/scripts/selftests-build.sh" "${E2E_TIMING:-1}" \
+	"$(git -C "$tree" rev-parse "$tip:tools" "$tip:include/uapi" "$tip:arch/x86/include/uapi")" \
+	"$(qemu-system-x86_64 --version | head -n1)" "$(vng --version 2>&1 | head -n1)")
+declare -A key=([base]=$(rkey "$inputs" "$(git -C "$tree" rev-parse "$base^{tree}")")
+		[patched]=$(rkey "$inputs" "$(git -C "$tree" rev-parse "$tip^{tree}")"))
+declare -A kept=()
+for g in base patched; do
+	if rget e2e-guest "${key[$g]}" "$art/$g"; then
+		kept[$g]=1
+		echo "e2e: $g guest: the logs of an earlier run with the same inputs (results/e2e-guest/${key[$g]})"
+	fi
+done
+
 # One build directory for both kernels: the second build only recompiles
 # what the series changes.
 kbuild() {
@@ -53,14 +74,17 @@ kbuild() {
 	echo "e2e-time: build $label $((SECONDS - t0)) s"
 }
 
+if [ ${#kept[@]} = 2 ]; then
+	exec "$top/scripts/e2e-judge.sh" "$art"
+fi
 # The config must keep what the runs rely on (olddefconfig drops silently).
-kbuild base "$base"
+[ -n "${kept[base]:-}" ] || kbuild base "$base"
+[ -n "${kept[patched]:-}" ] || kbuild patched "$tip"
 for o in INTEL_IOMMU IRQ_REMAP VFIO_PCI VFIO_IOMMU_TYPE1 VFIO_DEVICE_CDEV IOMMUFD_TEST \
 	 VFIO_PCI_DMABUF INTEL_IOMMU_DEBUGFS PROVE_LOCKING KASAN 9P_FS; do
 	grep -q "^CONFIG_$o=y" "$build/.config" ||
 		{ echo "FAIL: e2e: CONFIG_$o is not set in the guest config"; exit 1; }
 done
-kbuild patched "$tip"
 
 t0=$SECONDS
 "$top/scripts/selftests-build.sh" "$tree" "$art/selftests-build.log" vfio iommu ||
@@ -77,7 +101,7 @@ if [ -z "$accel" ]; then
 	accel=tcg
 	if [ -w /dev/kvm ] && timeout 20 qemu-system-x86_64 -accel kvm -M q35 -m 512 \
 		-nodefaults -nographic -serial stdio -no-reboot \
-		-kernel "$build/bzImage-base" -append 'console=ttyS0 panic=-1' 2>/dev/null |
+		-kernel "$build/bzImage-$([ -n "${kept[base]:-}" ] && echo patched || echo base)" -append 'console=ttyS0 panic=-1' 2>/dev/null |
 		grep -q -m1 'Linux version'; then
 		accel=kvm
 	fi
@@ -114,7 +138,8 @@ boot() {
 	guest=
 	echo "$rc" > "$out/vng.rc"
 	echo "e2e-time: guest $label $((SECONDS - t0)) s"
+	[ "$rc" != 0 ] || rput e2e-guest "${key[$label]}" "$out/."
 }
-boot base
-boot patched
+[ -n "${kept[base]:-}" ] || boot base
+[ -n "${kept[patched]:-}" ] || boot patched
 E2E_TIMING=$([ "$barmap" = none ] && echo 0 || echo 1) exec "$top/scripts/e2e-judge.sh" "$art"

@@ -21,21 +21,43 @@ suites=${KUNIT_SUITES:-iommu-iopf vfio-type1-pin}
 mkdir -p "$art"
 log=$art/kunit-$label.log tap=$art/kunit-$label.ktap
 
-# kunit.py exits non-zero when a case fails; the verdict is made below.
-export PATH="$top/kunit/bin:$PATH"
-rm -f "$build/test.log"
-(cd "$tree" && ./tools/testing/kunit/kunit.py run --arch="$arch" \
-	--build_dir="$build" --jobs="$(nproc)" --make_options="CC=ccache gcc" \
-	--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio \
-	--kunitconfig="$top/kernel-config/kunit-debug.config" \
-	--timeout=300 --json="$art/kunit-$label.json" ${KUNIT_FILTER:+"$KUNIT_FILTER"}) \
-	> "$log" 2>&1 || true
-if ! grep -q 'Starting KUnit Kernel' "$log" || [ ! -s "$build/test.log" ]; then
-	echo "FAIL: kunit ($label, $arch): the KUnit kernel did not build or boot; see $log"
-	grep -E 'error:|ERROR' "$log" | head -10
-	exit 1
+# The run depends on the tree as it is (a proof has a fix reverted in it),
+# the debug options, the filter and the QEMU wrapper; the verdict below is
+# made afresh every time.
+# shellcheck source=scripts/rcache.sh
+. "$top/scripts/rcache.sh"
+key=$(rkey kunit "$arch" "$(rtree "$tree")" "${KUNIT_FILTER:-}" \
+	@"$top/kernel-config/kunit-debug.config" @"$top/kunit/bin/qemu-system-x86_64" \
+	@"$0" "$(qemu-system-x86_64 --version 2>/dev/null | head -n1)" "$(gcc --version | head -n1)")
+if rget kunit "$key" "$art/kunit-$label.kept"; then
+	echo "kunit: $label: the KUnit run of an earlier make with the same inputs (results/kunit/$key)"
+	mv "$art/kunit-$label.kept/run.log" "$log"
+	mv "$art/kunit-$label.kept/run.ktap" "$tap"
+	mv "$art/kunit-$label.kept/run.json" "$art/kunit-$label.json"
+	rm -rf "$art/kunit-$label.kept"
+else
+	# kunit.py exits non-zero when a case fails; the verdict is made below.
+	export PATH="$top/kunit/bin:$PATH"
+	rm -f "$build/test.log"
+	(cd "$tree" && ./tools/testing/kunit/kunit.py run --arch="$arch" \
+		--build_dir="$build" --jobs="$(nproc)" --make_options="CC=ccache gcc" \
+		--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio \
+		--kunitconfig="$top/kernel-config/kunit-debug.config" \
+		--timeout=300 --json="$art/kunit-$label.json" ${KUNIT_FILTER:+"$KUNIT_FILTER"}) \
+		> "$log" 2>&1 || true
+	if ! grep -q 'Starting KUnit Kernel' "$log" || [ ! -s "$build/test.log" ]; then
+		echo "FAIL: kunit ($label, $arch): the KUnit kernel did not build or boot; see $log"
+		grep -E 'error:|ERROR' "$log" | head -10
+		exit 1
+	fi
+	sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' "$build/test.log" > "$tap"
+	tmp=$(mktemp -d)
+	cp "$log" "$tmp/run.log"
+	cp "$tap" "$tmp/run.ktap"
+	cp "$art/kunit-$label.json" "$tmp/run.json" 2>/dev/null || : > "$tmp/run.json"
+	rput kunit "$key" "$tmp/run.log" "$tmp/run.ktap" "$tmp/run.json"
+	rm -rf "$tmp"
 fi
-sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' "$build/test.log" > "$tap"
 
 fail=0
 for s in $suites; do

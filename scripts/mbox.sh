@@ -31,7 +31,8 @@ mkdir -p "$out"
 tip=$(git -C "$tree" rev-parse --short=12 "$branch")
 tmp=$(mktemp -d)
 trap 'git -C "$tree" worktree remove --force "$tmp/wt" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-git -C "$tree" worktree add -q --detach "$tmp/wt" base
+# shellcheck source=scripts/rcache.sh
+. "$top/scripts/rcache.sh"
 
 # part|first|last|title, from the "# Part N:" headers of a series file.
 parts() {
@@ -148,7 +149,17 @@ while IFS='|' read -r part first last title; do
 	fi
 	cat "${pp[@]}" > "$dir/posting.mbox"
 
-	# b4 round trip of this posting alone, at base.
+	# b4 round trip of this posting alone, at base; the same mails were
+	# taken before if their verdict is kept (scripts/rcache.sh).
+	want=$(git -C "$tree" diff "$from^" "$to_c" | git -C "$tree" patch-id --stable)
+	key=$(rkey @"$0" @"$dir/posting.mbox" "$(git -C "$tree" rev-parse 'base^{tree}')" \
+		"$signer" "$want" "$n" "$part" "$(b4 --version 2>&1 | head -n1)")
+	if rget mbox-round-trip "$key" "$tmp/kept"; then
+		rm -rf "$tmp/kept"
+		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base alone and gives the part's diff (kept: the same mails passed before)"
+		continue
+	fi
+	[ -d "$tmp/wt" ] || git -C "$tree" worktree add -q --detach "$tmp/wt" base
 	rm -rf "$tmp/p" && mkdir "$tmp/p"
 	git -C "$tmp/wt" checkout -q --detach base
 	ok=1
@@ -165,11 +176,11 @@ while IFS='|' read -r part first last title; do
 	done
 	# patch-id: the same changes, whatever the line numbers of the hunks.
 	got=$(git -C "$tmp/wt" diff base HEAD | git -C "$tree" patch-id --stable)
-	want=$(git -C "$tree" diff "$from^" "$to_c" | git -C "$tree" patch-id --stable)
 	napplied=$(git -C "$tmp/wt" rev-list --count base..HEAD)
 	sob=$(git -C "$tmp/wt" log --format=%b base..HEAD | grep -c "^Signed-off-by: $signer\$" || true)
 	if [ "$ok" = 1 ] && [ "$got" = "$want" ] && [ "$napplied" -eq "$n" ] && [ "$sob" -eq "$n" ]; then
 		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base alone and gives the part's diff"
+		rput mbox-round-trip "$key"
 	else
 		echo "FAIL: mbox: part $part: b4 am round trip ($napplied of $n patches applied, $sob signed by $signer, diff $([ "$got" = "$want" ] && echo equal || echo differs))"
 		tail -3 "$tmp/b4.log" "$tmp/am.log" 2>/dev/null

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # kernel-doc and coccicheck on the kernel C and header files the series
 # touches, at the base and at the tip: only findings the base does not have
-# fail. Usage: touched-checks.sh <tree> <branch> <logdir>
+# fail. A file's findings at a commit are kept (scripts/rcache.sh) by the
+# file, the tree's scripts/ and include/ and this script: a file no patch
+# changed is not checked again. Usage: touched-checks.sh <tree> <branch> <logdir>
 set -euo pipefail
 
 tree=$1 branch=$2 logs=$3
+here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$logs"
 export PATH=/usr/bin:$PATH
+# shellcheck source=scripts/rcache.sh
+. "$here/rcache.sh"
+tools=$(rkey @"$0" "$(spatch --version 2>/dev/null | head -n1)")
 
 mapfile -t files < <(git -C "$tree" diff --name-only --diff-filter=AM "base..$branch" -- \
 	'*.c' '*.h' ':!tools/' ':!samples/')
@@ -28,17 +34,33 @@ cocci() {	# <file.c> -> findings
 
 run() { if [ "$1" = kdoc ]; then kdoc "$2"; else cocci "$2"; fi; }
 
+# checked <kind> <file> <commit> <out>: the findings, kept or found now.
+checked() {
+	local key
+	key=$(rkey "$tools" "$1" "$2" "$(git -C "$tree" rev-parse "$3:$2" 2>/dev/null || echo none)" \
+		"$(git -C "$tree" rev-parse "$3:scripts" "$3:include" "$3:arch/x86/include")")
+	if rget findings "$key" "$logs/kept"; then
+		mv "$logs/kept/findings" "$4"
+		rmdir "$logs/kept"
+		return
+	fi
+	[ "$(git -C "$tree" rev-parse HEAD)" = "$(git -C "$tree" rev-parse "$3^{commit}")" ] ||
+		git -C "$tree" checkout -q -f "$3"
+	run "$1" "$2" > "$4"
+	cp "$4" "$logs/findings"
+	rput findings "$key" "$logs/findings"
+	rm "$logs/findings"
+}
+
 fail=0
 for kind in kdoc cocci; do
-	git -C "$tree" checkout -q -f base
 	for f in "${files[@]}"; do
 		[ "$kind" = cocci ] && [ "${f%.c}" = "$f" ] && continue
-		run "$kind" "$f" > "$logs/$kind-base-${f//\//_}"
+		checked "$kind" "$f" base "$logs/$kind-base-${f//\//_}"
 	done
-	git -C "$tree" checkout -q -f "$branch"
 	for f in "${files[@]}"; do
 		[ "$kind" = cocci ] && [ "${f%.c}" = "$f" ] && continue
-		run "$kind" "$f" > "$logs/$kind-tip-${f//\//_}"
+		checked "$kind" "$f" "$branch" "$logs/$kind-tip-${f//\//_}"
 		new=$(comm -13 "$logs/$kind-base-${f//\//_}" "$logs/$kind-tip-${f//\//_}")
 		if [ -n "$new" ]; then
 			echo "FAIL: $kind $f: new findings"
@@ -49,4 +71,5 @@ for kind in kdoc cocci; do
 		fi
 	done
 done
+git -C "$tree" checkout -q -f "$branch"
 exit "$fail"
