@@ -14,9 +14,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$logs"
 # shellcheck source=scripts/rcache.sh
 . "$here/rcache.sh"
+sparse=$("$here/get-sparse.sh" "$tree")
 tools=$(rkey @"$0" @"$here/build.sh" @"$here/selftests-build.sh" @"$here/get-sparse.sh" \
-	"$(cat "$here"/../kernel-config/*.config)" \
+	"$("$sparse" --version 2>&1)" \
 	"$(for cc in gcc s390x-linux-gnu-gcc aarch64-linux-gnu-gcc; do "$cc" --version 2>/dev/null | head -n1; done)")
+# archkey <arch>: the arch's config fragment, the selftests' none.
+archkey() { cat "$here/../kernel-config/$1.config" 2>/dev/null || true; }
 
 gvt_objs() {
 	local f
@@ -83,7 +86,7 @@ done
 for arch in "${!want[@]}"; do
 	read -ra t <<< "${want[$arch]}"
 	mapfile -t t < <(printf '%s\n' "${t[@]}" | sort -u)
-	key=$(rkey "$tools" "$(git -C "$tree" rev-parse 'base^{tree}')" "$arch" "${t[*]}")
+	key=$(rkey "$tools" "$(git -C "$tree" rev-parse 'base^{tree}')" "$arch" "$(archkey "$arch")" "${t[*]}")
 	if rget base-warnings "$key" "$logs/kept"; then
 		mv "$logs/kept/base.warn" "$logs/base-$arch.warn"
 		rmdir "$logs/kept"
@@ -113,15 +116,15 @@ for c in "${commits[@]}"; do
 	for arch in "${!per[@]}"; do
 		read -ra t <<< "${per[$arch]}"
 		log=$logs/$(printf %04d "$n")-$arch.log
-		key=$(rkey "$tools" "$(git -C "$tree" rev-parse "$c^{tree}")" "$arch" "${t[*]}" \
-			@"$logs/base-$arch.warn")
+		key=$(rkey "$tools" "$(git -C "$tree" rev-parse "$c^{tree}")" "$arch" "$(archkey "$arch")" \
+			"${t[*]}" @"$logs/base-$arch.warn")
 		if rget patch-build "$key" "$logs/kept"; then
 			rmdir "$logs/kept"
 			echo "PASS: patch $n builds for $arch without new warnings (${t[*]}; kept)"
 			kept=$((kept + 1))
 			continue
 		fi
-		[ "$(git -C "$tree" rev-parse HEAD)" = "$c" ] || git -C "$tree" checkout -q -f "$c"
+		git -C "$tree" checkout -q -f "$c"
 		if ! build "$arch" "$log" "${t[@]}"; then
 			echo "FAIL: patch $n ($subj) does not build for $arch; log $log"
 			grep -E 'error|Error' "$log" | head -10

@@ -21,8 +21,11 @@ esac
 mk=(-C "$tree" O="$out" "${mk[@]}" CC="ccache $cc")
 
 # The fragment may name symbols a given patch adds: merge it at every call.
-if [ ! -f "$out/.config" ]; then
+# A changed fragment starts again from the defconfig, so that a line taken
+# out of it is out of the config too.
+if [ ! -f "$out/.config" ] || ! cmp -s "$top/kernel-config/$arch.config" "$out/fragment.used"; then
 	make -s "${mk[@]}" "$defcfg" >/dev/null
+	cp "$top/kernel-config/$arch.config" "$out/fragment.used"
 fi
 "$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
 	"$top/kernel-config/$arch.config" >/dev/null

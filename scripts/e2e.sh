@@ -39,21 +39,51 @@ tip=$(git -C "$tree" rev-parse HEAD)
 base=$(git -C "$tree" rev-parse "HEAD~$((npatch - npart0))")
 [ -d "$src" ] || git -C "$tree" worktree add -q --detach "$src" "$tip"
 
+# The accelerator: /dev/kvm may exist and still not run a guest, so boot
+# a kernel to its first message or give up after 20 s.
+kvm_boots() {
+	[ -w /dev/kvm ] && [ -f "$1" ] && timeout 20 qemu-system-x86_64 -accel kvm -M q35 -m 512 \
+		-nodefaults -nographic -serial stdio -no-reboot \
+		-kernel "$1" -append 'console=ttyS0 panic=-1' 2>/dev/null |
+		grep -q -m1 'Linux version'
+}
+accel=${E2E_ACCEL:-}
+if [ -z "$accel" ] && [ ! -w /dev/kvm ]; then
+	accel=tcg
+elif [ -z "$accel" ] && [ -f "$build/bzImage-patched" ]; then
+	accel=tcg
+	if kvm_boots "$build/bzImage-patched"; then accel=kvm; fi
+fi
+
+# A guest's logs are kept by what they depend on (scripts/rcache.sh).
 # shellcheck source=scripts/rcache.sh
 . "$top/scripts/rcache.sh"
-inputs=$(rkey @"$0" @"$top/e2e/guest.sh" @"$top/e2e/bar-map.c" @"$top/kernel-config/e2e.config" \
-	@"$top/scripts/selftests-build.sh" "${E2E_TIMING:-1}" \
-	"$(git -C "$tree" rev-parse "$tip:tools" "$tip:include/uapi" "$tip:arch/x86/include/uapi")" \
-	"$(qemu-system-x86_64 --version | head -n1)" "$(vng --version 2>&1 | head -n1)")
-declare -A key=([base]=$(rkey "$inputs" "$(git -C "$tree" rev-parse "$base^{tree}")")
-		[patched]=$(rkey "$inputs" "$(git -C "$tree" rev-parse "$tip^{tree}")"))
-declare -A kept=()
-for g in base patched; do
-	if rget e2e-guest "${key[$g]}" "$art/$g"; then
-		kept[$g]=1
-		echo "e2e: $g guest: the logs of an earlier run with the same inputs (results/e2e-guest/${key[$g]})"
+declare -A key=() kept=()
+guest_keys() {
+	local inputs
+	inputs=$(rkey @"$0" @"$top/e2e/guest.sh" @"$top/e2e/bar-map.c" @"$top/kernel-config/e2e.config" \
+		@"$top/scripts/selftests-build.sh" "${E2E_TIMING:-1}" "$accel" \
+		"$(git -C "$tree" rev-parse "$tip:tools" "$tip:include/uapi" "$tip:arch/x86/include/uapi")" \
+		"$(qemu-system-x86_64 --version | head -n1)" "$(vng --version 2>&1 | head -n1)")
+	key[base]=$(rkey "$inputs" "$(git -C "$tree" rev-parse "$base^{tree}")")
+	key[patched]=$(rkey "$inputs" "$(git -C "$tree" rev-parse "$tip^{tree}")")
+}
+if [ -n "$accel" ]; then
+	guest_keys
+	for g in base patched; do
+		if rget e2e-guest "${key[$g]}" "$art/$g"; then
+			kept[$g]=1
+		fi
+	done
+	# The timing table compares the two guests of one run.
+	if [ "${E2E_TIMING:-1}" != 0 ] && [ ${#kept[@]} = 1 ]; then
+		rm -rf "$art/base" "$art/patched"
+		kept=()
 	fi
-done
+	for g in "${!kept[@]}"; do
+		echo "e2e: $g guest: the logs of an earlier run with the same inputs (results/e2e-guest/${key[$g]})"
+	done
+fi
 
 # One build directory for both kernels: the second build only recompiles
 # what the series changes.
@@ -75,11 +105,11 @@ kbuild() {
 }
 
 if [ ${#kept[@]} = 2 ]; then
-	exec "$top/scripts/e2e-judge.sh" "$art"
+	E2E_TIMING=${E2E_TIMING:-1} exec "$top/scripts/e2e-judge.sh" "$art"
 fi
 # The config must keep what the runs rely on (olddefconfig drops silently).
-[ -n "${kept[base]:-}" ] || kbuild base "$base"
-[ -n "${kept[patched]:-}" ] || kbuild patched "$tip"
+if [ -z "${kept[base]:-}" ]; then kbuild base "$base"; fi
+if [ -z "${kept[patched]:-}" ]; then kbuild patched "$tip"; fi
 for o in INTEL_IOMMU IRQ_REMAP VFIO_PCI VFIO_IOMMU_TYPE1 VFIO_DEVICE_CDEV IOMMUFD_TEST \
 	 VFIO_PCI_DMABUF INTEL_IOMMU_DEBUGFS PROVE_LOCKING KASAN 9P_FS; do
 	grep -q "^CONFIG_$o=y" "$build/.config" ||
@@ -94,17 +124,10 @@ echo "e2e-time: selftests $((SECONDS - t0)) s"
 
 barmap=$st/bar-map
 [ "${E2E_TIMING:-1}" = 0 ] && barmap=none
-accel=${E2E_ACCEL:-}
 if [ -z "$accel" ]; then
-	# /dev/kvm may exist and still not run a guest: boot to the first
-	# kernel message or give up after 20 s.
 	accel=tcg
-	if [ -w /dev/kvm ] && timeout 20 qemu-system-x86_64 -accel kvm -M q35 -m 512 \
-		-nodefaults -nographic -serial stdio -no-reboot \
-		-kernel "$build/bzImage-$([ -n "${kept[base]:-}" ] && echo patched || echo base)" -append 'console=ttyS0 panic=-1' 2>/dev/null |
-		grep -q -m1 'Linux version'; then
-		accel=kvm
-	fi
+	if kvm_boots "$build/bzImage-patched"; then accel=kvm; fi
+	guest_keys
 fi
 echo "e2e: accelerator $accel"
 
@@ -138,8 +161,14 @@ boot() {
 	guest=
 	echo "$rc" > "$out/vng.rc"
 	echo "e2e-time: guest $label $((SECONDS - t0)) s"
-	[ "$rc" != 0 ] || rput e2e-guest "${key[$label]}" "$out/."
+	# Keep a guest that ran every program to its end, none left stuck,
+	# with no kernel report (the reports of scripts/e2e-judge.sh).
+	if [ "$rc" = 0 ] && [ -f "$out/done" ] && ! grep -qsx stuck "$out"/*.rc &&
+	   ! cat "$out/console.log" "$out/dmesg.log" 2>/dev/null |
+		grep -Eq 'BUG:|WARNING:|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'; then
+		rput e2e-guest "${key[$label]}" "$out/." || true
+	fi
 }
-[ -n "${kept[base]:-}" ] || boot base
-[ -n "${kept[patched]:-}" ] || boot patched
+if [ -z "${kept[base]:-}" ]; then boot base; fi
+if [ -z "${kept[patched]:-}" ]; then boot patched; fi
 E2E_TIMING=$([ "$barmap" = none ] && echo 0 || echo 1) exec "$top/scripts/e2e-judge.sh" "$art"

@@ -11,13 +11,15 @@ rkey() {
 	local arg
 	for arg in "$@"; do
 		case $arg in
-		@*) sha1sum < "${arg#@}" ;;
+		@*) [ -r "${arg#@}" ] || { echo "rkey: cannot read ${arg#@}" >&2; return 1; }
+		    sha1sum < "${arg#@}" ;;
 		*) printf '%s\n' "$arg" ;;
 		esac
 	done | sha1sum | cut -c1-24
 }
 
-# rtree <tree>: the state of a work tree: its HEAD's tree and what differs.
+# rtree <tree>: the state of a work tree: its HEAD's tree and what differs
+# in tracked files (a file the tree does not track is not seen).
 rtree() {
 	git -C "$1" rev-parse 'HEAD^{tree}'
 	git -C "$1" diff HEAD | sha1sum
@@ -27,8 +29,9 @@ rtree() {
 rget() {
 	local d=${CACHE:?}/results/$1/$2
 	[ "${RCACHE:-1}" != 0 ] && [ -f "$d/.complete" ] || return 1
+	rm -rf "$3"
 	mkdir -p "$3"
-	cp -a "$d/." "$3/"
+	cp -a "$d/." "$3/" || { rm -rf "$3"; return 1; }
 	rm -f "$3/.complete"
 }
 
@@ -39,7 +42,10 @@ rput() {
 	rm -rf "$d.tmp"
 	mkdir -p "$d.tmp"
 	shift 2
-	[ $# -eq 0 ] || cp -a "$@" "$d.tmp/"
+	if [ $# -gt 0 ] && ! cp -a "$@" "$d.tmp/"; then
+		rm -rf "$d.tmp"
+		return 1
+	fi
 	touch "$d.tmp/.complete"
 	rm -rf "$d"
 	mv "$d.tmp" "$d"

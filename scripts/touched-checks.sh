@@ -24,12 +24,14 @@ kdoc() {	# <file> -> findings
 }
 # scripts/coccicheck's one-file mode (what make C=2 CHECK=scripts/coccicheck
 # runs), without needing a configured build of that file.
-cocci() {	# <file.c> -> findings
+cocci() {	# <file.c> -> findings; fails if coccicheck does
 	[ -f "$tree/$1" ] || return 0
-	(cd "$tree" && srctree=. C=2 MODE=report \
+	local out rc=0
+	out=$(cd "$tree" && srctree=. C=2 MODE=report \
 		LINUXINCLUDE="-Iinclude -Iarch/x86/include -Iinclude/uapi" \
-		./scripts/coccicheck "$1" 2>/dev/null) |
-		grep -E '^[^ ]+:[0-9]+' | strip || true
+		./scripts/coccicheck "$1" 2>/dev/null) || rc=$?
+	printf '%s\n' "$out" | grep -E '^[^ ]+:[0-9]+' | strip || true
+	return "$rc"
 }
 
 run() { if [ "$1" = kdoc ]; then kdoc "$2"; else cocci "$2"; fi; }
@@ -38,18 +40,20 @@ run() { if [ "$1" = kdoc ]; then kdoc "$2"; else cocci "$2"; fi; }
 checked() {
 	local key
 	key=$(rkey "$tools" "$1" "$2" "$(git -C "$tree" rev-parse "$3:$2" 2>/dev/null || echo none)" \
-		"$(git -C "$tree" rev-parse "$3:scripts" "$3:include" "$3:arch/x86/include")")
+		"$(git -C "$tree" rev-parse "$3:scripts" "$3:include" "$3:arch/x86/include" \
+			"$3:$(dirname "$2")")")
 	if rget findings "$key" "$logs/kept"; then
 		mv "$logs/kept/findings" "$4"
 		rmdir "$logs/kept"
 		return
 	fi
-	[ "$(git -C "$tree" rev-parse HEAD)" = "$(git -C "$tree" rev-parse "$3^{commit}")" ] ||
-		git -C "$tree" checkout -q -f "$3"
-	run "$1" "$2" > "$4"
-	cp "$4" "$logs/findings"
-	rput findings "$key" "$logs/findings"
-	rm "$logs/findings"
+	git -C "$tree" checkout -q -f "$3"
+	# A tool that failed gives no findings; they are not kept.
+	if run "$1" "$2" > "$4"; then
+		cp "$4" "$logs/findings"
+		rput findings "$key" "$logs/findings"
+		rm "$logs/findings"
+	fi
 }
 
 fail=0
