@@ -29,7 +29,7 @@ LOCK = mkdir -p $(CACHE); exec 9>>$(CACHE)/lock; \
 all: ## main job: apply the series to the default tree (or KSRC=), build, run KUnit
 	@$(LOCK)
 	@$(S) start
-	@$(S) deps scripts/deps.sh
+	@$(S) deps scripts/deps.sh kunit
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -c apply scripts/apply.sh $(TREE) series
 	@KUNIT_ARCH=um $(S) -n kunit-um scripts/kunit.sh $(TREE) $(ART) um
