@@ -161,9 +161,11 @@ boot() {
 	guest=
 	echo "$rc" > "$out/vng.rc"
 	echo "e2e-time: guest $label $((SECONDS - t0)) s"
-	# Keep a guest that ran every program to its end, none left stuck,
-	# with no kernel report (the reports of scripts/e2e-judge.sh).
-	if [ "$rc" = 0 ] && [ -f "$out/done" ] && ! grep -qsx stuck "$out"/*.rc &&
+	# Keep a guest that ran every program to its end (vng exits 255 when
+	# the guest powers itself off), none left stuck, with no kernel report
+	# (the reports of scripts/e2e-judge.sh).
+	if [ "$rc" != 124 ] && [ "$rc" != 137 ] && [ -f "$out/done" ] &&
+	   ! grep -qsx stuck "$out"/*.rc &&
 	   ! cat "$out/console.log" "$out/dmesg.log" 2>/dev/null |
 		grep -Eq 'BUG:|WARNING:|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'; then
 		rput e2e-guest "${key[$label]}" "$out/." || true
