@@ -13,8 +13,9 @@
 # placeholder identity of scripts/identity.sh): whoever sends signs with
 # their own name; the placeholder's From: and Signed-off-by: lines become
 # the signer's.
-# Each posting must go through b4 am and apply to base on its own, giving
-# the part's own changes (the same patch-id as in the series).
+# Each posting must go through b4 am and apply to base on its own, or after
+# the parts its posting file names in "depends:", giving the part's own
+# changes (the same patch-id as in the series).
 # Usage: mbox.sh <tree> <branch> <out>
 set -euo pipefail
 
@@ -43,6 +44,7 @@ parts() {
 		END { for (k = 1; k <= np; k++) print order[k] "|" first[order[k]] "|" last[order[k]] "|" title[order[k]] }' "$1"
 }
 parts "$top/series" > "$tmp/parts"
+cp "$tmp/parts" "$tmp/parts.deps"
 if grep -q '^none|' "$tmp/parts"; then
 	echo "FAIL: mbox: patches before the first '# Part N:' header of series belong to no posting"
 	exit 1
@@ -157,15 +159,26 @@ while IFS='|' read -r part first last title; do
 	key=$(rkey @"$0" "$(for f in "$dir"/0*.patch; do
 			if [ "${f##*/}" = 0000-cover-letter.patch ]; then sed '/^$/q' "$f" | grep -v '^Date: '
 			else cat "$f"; fi; done | sha1sum)" "$(git -C "$tree" rev-parse 'base^{tree}')" \
-		"$signer" "$want" "$n" "$part" "$(b4 --version 2>&1 | head -n1)")
+		"$signer" "$want" "$n" "$part" "$(b4 --version 2>&1 | head -n1)" \
+		"$(key depends "$pdir/posting")" "${commits[first - 2]:-}")
 	if rget mbox-round-trip "$key" "$tmp/kept"; then
 		rm -rf "$tmp/kept"
-		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base alone and gives the part's diff (kept: the same mails passed before)"
+		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base (after the parts it depends on) and gives the part's diff (kept: the same mails passed before)"
 		continue
 	fi
 	[ -d "$tmp/wt" ] || git -C "$tree" worktree add -q --detach "$tmp/wt" base
 	rm -rf "$tmp/p" && mkdir "$tmp/p"
 	git -C "$tmp/wt" checkout -q --detach base
+	# A posting that builds on other parts ("depends:" in its posting file,
+	# said in its cover) is tried on base with their patches applied first.
+	for d in $(key depends "$pdir/posting"); do
+		IFS='|' read -r _ df dl _ < <(grep "^$d|" "$tmp/parts.deps")
+		for ((i = df; i <= dl; i++)); do
+			git -C "$tree" format-patch -q --stdout -1 "${commits[i - 1]}" |
+				git -C "$tmp/wt" am -q --committer-date-is-author-date
+		done
+	done
+	start=$(git -C "$tmp/wt" rev-parse HEAD)
 	ok=1
 	if [ "$n" = 1 ] || [ "$part" = 0 ]; then
 		for p in "$dir"/0*.patch; do
@@ -179,11 +192,11 @@ while IFS='|' read -r part first last title; do
 		[ -f "$m" ] && git -C "$tmp/wt" am -q "$m" > "$tmp/am.log" 2>&1 || ok=0
 	done
 	# patch-id: the same changes, whatever the line numbers of the hunks.
-	got=$(git -C "$tmp/wt" diff base HEAD | git -C "$tree" patch-id --stable)
-	napplied=$(git -C "$tmp/wt" rev-list --count base..HEAD)
-	sob=$(git -C "$tmp/wt" log --format=%b base..HEAD | grep -c "^Signed-off-by: $signer\$" || true)
+	got=$(git -C "$tmp/wt" diff "$start" HEAD | git -C "$tree" patch-id --stable)
+	napplied=$(git -C "$tmp/wt" rev-list --count "$start..HEAD")
+	sob=$(git -C "$tmp/wt" log --format=%b "$start..HEAD" | grep -c "^Signed-off-by: $signer\$" || true)
 	if [ "$ok" = 1 ] && [ "$got" = "$want" ] && [ "$napplied" -eq "$n" ] && [ "$sob" -eq "$n" ]; then
-		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base alone and gives the part's diff"
+		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base (after the parts it depends on) and gives the part's diff"
 		rput mbox-round-trip "$key"
 	else
 		echo "FAIL: mbox: part $part: b4 am round trip ($napplied of $n patches applied, $sob signed by $signer, diff $([ "$got" = "$want" ] && echo equal || echo differs))"
