@@ -17,7 +17,7 @@ tree=$1 art=$2 label=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=${KUNIT_ARCH:-x86_64}
 build=${CACHE:?}/build/$(basename "$tree")-kunit-$arch
-suites=${KUNIT_SUITES:-iommu-iopf vfio-type1-pin}
+suites=${KUNIT_SUITES:-iommu-iopf vfio-type1-pin vfio-type1-device-memory}
 mkdir -p "$art"
 log=$art/kunit-$label.log tap=$art/kunit-$label.ktap
 

@@ -4,7 +4,9 @@
 # require the listed cases to fail (and KASAN or lockdep to report, where the
 # proof says so). The fix is reverted at the tip of the series when its diff still
 # reverts there, otherwise at the fix commit itself, whose later patches
-# rewrote the same code. Usage: prove.sh <tree> <branch> <artifacts>
+# rewrote the same code. A proof of a bug that a patch avoids from the start
+# names a mutant instead (mutant:kunit/mutants/<name>.diff): that bug, put
+# back at the tip. Usage: prove.sh <tree> <branch> <artifacts>
 set -euo pipefail
 
 tree=$1 branch=$2 art=$3
@@ -15,20 +17,33 @@ while read -r line; do
 	subject=${line%%|*} rest=${line#*|}
 	testfile=${rest%%|*} rest=${rest#*|}
 	cases=${rest%|*} splat=${rest##*|}
-	c=$(git -C "$tree" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
-	if [ -z "$c" ]; then
-		echo "FAIL: proof: no commit '$subject' in the series"
-		fail=1
-		continue
-	fi
+	# <test file>:<suite> when the file has more than one suite
+	suite=${testfile#*:} testfile=${testfile%%:*}
 	git -C "$tree" checkout -q -f "$branch"
-	if ! git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" |
-			git -C "$tree" apply -R --check 2>/dev/null; then
-		git -C "$tree" checkout -q -f "$c"
+	if [[ $subject == mutant:* ]]; then
+		mutant=$top/${subject#mutant:}
+		if ! git -C "$tree" apply "$mutant"; then
+			echo "FAIL: proof: $mutant does not apply at the tip"
+			fail=1
+			continue
+		fi
+		label=mutant-$(basename "$mutant" .diff)
+	else
+		c=$(git -C "$tree" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
+		if [ -z "$c" ]; then
+			echo "FAIL: proof: no commit '$subject' in the series"
+			fail=1
+			continue
+		fi
+		if ! git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" |
+				git -C "$tree" apply -R --check 2>/dev/null; then
+			git -C "$tree" checkout -q -f "$c"
+		fi
+		git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" | git -C "$tree" apply -R
+		label=without-$(git -C "$tree" log -1 --format=%h "$c")
 	fi
-	git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" | git -C "$tree" apply -R
-	suite=$(sed -n 's/^[[:space:]]*\.name = "\(.*\)",$/\1/p' "$tree/$testfile" | tail -n1)
-	label=without-$(git -C "$tree" log -1 --format=%h "$c")
+	[ "$suite" != "$testfile" ] ||
+		suite=$(sed -n 's/^[[:space:]]*\.name = "\(.*\)",$/\1/p' "$tree/$testfile" | tail -n1)
 	KUNIT_SUITES=$suite KUNIT_FILTER=$suite EXPECT_FAIL=$cases EXPECT_SPLAT=$splat \
 		"$top/scripts/kunit.sh" "$tree" "$art" "$label" || fail=1
 	git -C "$tree" checkout -q -f "$branch"
