@@ -7,8 +7,10 @@
 # <artifacts>/kunit-<label>.*, and prints one PASS/FAIL line per case; a
 # skipped case, a missing suite or a lockdep/KASAN splat is a failure.
 # EXPECT_FAIL=<regex>: the matching cases must fail (proof that a test can);
-# EXPECT_SPLAT=kasan|lockdep: and KASAN must report a use-after-free, or
-# lockdep a circular locking dependency; no other splat. KUNIT_SUITES: the suites that
+# EXPECT_SPLAT=kasan|lockdep|warn: and KASAN must report a use-after-free,
+# lockdep a circular locking dependency, or a WARN*() fire; no other splat
+# (after KASAN's, any). A WARN that a case provokes on purpose is one it
+# suppresses and counts itself (kunit_warning_suppress()). KUNIT_SUITES: the suites that
 # must run; KUNIT_FILTER: a kunit.py filter glob (all suites by default).
 # Usage: kunit.sh <tree> <artifacts> <label>
 set -euo pipefail
@@ -81,13 +83,16 @@ done < <(awk '
 		if ($0 ~ /^        /) n = case_ "/" n
 		print res, suite "." n }' "$tap")
 
-splat='BUG: KASAN|BUG:|WARNING: CPU|WARNING: possible|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'
+# WARNING: covers WARN*() ("WARNING: <file>:<line> at <function>, CPU#n"
+# since 7.x, "WARNING: CPU: n PID: ..." before) and lockdep's and RCU's.
+splat='BUG:|WARNING:|possible circular locking|inconsistent lock state|Kernel panic|blocked for more than'
 # A proof may expect one splat: after a use-after-free KASAN reports, and
 # what the freed memory does next may splat too; a lockdep report must be the
 # only one.
 case ${EXPECT_SPLAT:-} in
 kasan)		want='BUG: KASAN' others=any ;;
 lockdep)	want='possible circular locking dependency' others='' ;;
+warn)		want=' at .*, CPU#' others='' ;;
 *)		want='' others='' ;;
 esac
 first=$(grep -Em1 "$splat" "$tap" || true)
@@ -95,7 +100,7 @@ if [ -n "$want" ] && ! grep -q "$want" "$tap"; then
 	echo "FAIL: kunit ($label) no $EXPECT_SPLAT report"
 	fail=1
 elif [ -n "$want" ]; then
-	other=$(grep -E "$splat" "$tap" | grep -Fv "$want" | head -n1 || true)
+	other=$(grep -E "$splat" "$tap" | grep -v "$want" | head -n1 || true)
 	if [ -n "$other" ] && [ -z "$others" ]; then
 		echo "FAIL: kunit ($label) kernel splat: $other"
 		fail=1
