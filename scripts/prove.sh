@@ -12,6 +12,17 @@ set -euo pipefail
 tree=$1 branch=$2 art=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
 fail=0
+
+# The reverts happen in a work tree of the proofs' own next to <tree>, so
+# that no other stage builds a tree with a fix reverted; scripts/kunit.sh
+# names its build directory after it. A worktree whose repository was made
+# again (a new base) is made again too.
+wt=$tree-prove
+if ! git -C "$wt" rev-parse -q --verify "$branch^{commit}" >/dev/null 2>&1; then
+	rm -rf "$wt"
+	git -C "$tree" worktree prune
+	git -C "$tree" worktree add -q --detach "$wt" "$branch"
+fi
 while read -r line; do
 	# subject|test file|cases|splat; the cases regex may contain '|'
 	subject=${line%%|*} rest=${line#*|}
@@ -19,33 +30,33 @@ while read -r line; do
 	cases=${rest%|*} splat=${rest##*|}
 	# <test file>:<suite> when the file has more than one suite
 	suite=${testfile#*:} testfile=${testfile%%:*}
-	git -C "$tree" checkout -q -f "$branch"
+	git -C "$wt" checkout -q -f --detach "$branch"
 	if [[ $subject == mutant:* ]]; then
 		mutant=$top/${subject#mutant:}
-		if ! git -C "$tree" apply "$mutant"; then
+		if ! git -C "$wt" apply "$mutant"; then
 			echo "FAIL: proof: $mutant does not apply at the tip"
 			fail=1
 			continue
 		fi
 		label=mutant-$(basename "$mutant" .diff)
 	else
-		c=$(git -C "$tree" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
+		c=$(git -C "$wt" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
 		if [ -z "$c" ]; then
 			echo "FAIL: proof: no commit '$subject' in the series"
 			fail=1
 			continue
 		fi
-		if ! git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" |
-				git -C "$tree" apply -R --check 2>/dev/null; then
-			git -C "$tree" checkout -q -f "$c"
+		if ! git -C "$wt" diff "$c^" "$c" -- . ":!$testfile" |
+				git -C "$wt" apply -R --check 2>/dev/null; then
+			git -C "$wt" checkout -q -f --detach "$c"
 		fi
-		git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" | git -C "$tree" apply -R
-		label=without-$(git -C "$tree" log -1 --format=%h "$c")
+		git -C "$wt" diff "$c^" "$c" -- . ":!$testfile" | git -C "$wt" apply -R
+		label=without-$(git -C "$wt" log -1 --format=%h "$c")
 	fi
 	[ "$suite" != "$testfile" ] ||
-		suite=$(sed -n 's/^[[:space:]]*\.name = "\(.*\)",$/\1/p' "$tree/$testfile" | tail -n1)
+		suite=$(sed -n 's/^[[:space:]]*\.name = "\(.*\)",$/\1/p' "$wt/$testfile" | tail -n1)
 	KUNIT_SUITES=$suite KUNIT_FILTER=$suite EXPECT_FAIL=$cases EXPECT_SPLAT=$splat \
-		"$top/scripts/kunit.sh" "$tree" "$art" "$label" || fail=1
-	git -C "$tree" checkout -q -f "$branch"
+		"$top/scripts/kunit.sh" "$wt" "$art" "$label" || fail=1
+	git -C "$wt" checkout -q -f --detach "$branch"
 done < <(grep -v '^[[:space:]]*\(#\|$\)' "$top/kunit/proofs")
 exit "$fail"
