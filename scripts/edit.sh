@@ -6,6 +6,12 @@ set -euo pipefail
 
 tree=$1 wt=$2
 here=$(cd "$(dirname "$0")" && pwd)
+# A work tree whose repository was replaced (a new base) is moved aside,
+# never deleted: its files may hold work not committed.
+if [ -d "$wt" ] && ! git -C "$wt" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	mv "$wt" "$wt.orphan-$(date -u +%Y%m%dT%H%M%S)"
+	echo "edit: $wt belonged to a replaced tree; moved to $wt.orphan-*" >&2
+fi
 if [ ! -d "$wt" ]; then
 	git -C "$tree" worktree prune
 	git -C "$tree" worktree add -q --detach "$wt" base

@@ -60,6 +60,14 @@ fi
 git tag -f base >/dev/null
 echo "$id" > .git/series-base-id
 cd - >/dev/null
+# A new base replaces the repository, and with it `make edit`'s dev
+# branch: keep its commits as patches next to the tree first.
+if git -C "$tree" rev-parse -q --verify refs/heads/dev >/dev/null 2>&1 &&
+   git -C "$tree" rev-parse -q --verify refs/tags/base >/dev/null; then
+	saved=$tree.dev-$(date -u +%Y%m%dT%H%M%S)
+	git -C "$tree" format-patch -q -o "$saved" base..dev
+	echo "prepare-tree: the base changed; the commits of branch dev are kept in $saved" >&2
+fi
 rm -rf "$tree"
 mv "$tree.new" "$tree"
 echo "$tree"
