@@ -19,16 +19,26 @@ boots=${BENCH_BOOTS:-3}
 export PATH="$top/kunit/bin:$PATH"
 mkdir -p "$art"
 
+# The kernels are checked out and reverted in a work tree of their own next
+# to <tree> (made again when the repository under it is), with build
+# directories of their own.
+wt=$tree-bench
+if ! git -C "$wt" rev-parse -q --verify "$branch^{commit}" >/dev/null 2>&1; then
+	rm -rf "$wt"
+	git -C "$tree" worktree prune
+	git -C "$tree" worktree add -q --detach "$wt" "$branch"
+fi
+
 run() {	# <label>
 	local arch build log lines b cmd
 	for arch in x86_64 um; do
-		build=${CACHE:?}/build/$(basename "$tree")-kunit-$arch-bench
+		build=${CACHE:?}/build/$(basename "$wt")-kunit-$arch
 		log=$art/bench-$1-$arch.log
 		# The first boot builds the kernel; the others only boot it.
 		cmd=(run --jobs="$(nproc)" --make_options="CC=ccache gcc")
 		for b in $(seq 1 "$boots"); do
 			rm -f "$build/test.log"
-			(cd "$tree" && ./tools/testing/kunit/kunit.py "${cmd[@]}" \
+			(cd "$wt" && ./tools/testing/kunit/kunit.py "${cmd[@]}" \
 				--arch="$arch" --build_dir="$build" \
 				--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio --timeout=300 \
 				--filter speed=slow) >> "$log" 2>&1 || true
@@ -41,21 +51,21 @@ run() {	# <label>
 }
 
 fail=0
-git -C "$tree" checkout -q -f "$branch"
+git -C "$wt" checkout -q -f --detach "$branch"
 run "$branch" || fail=1
 while IFS='|' read -r subject testfile _; do
-	c=$(git -C "$tree" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
+	c=$(git -C "$wt" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
 	[ -n "$c" ] || continue
-	git -C "$tree" checkout -q -f "$branch"
-	git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" | git -C "$tree" apply -R --check 2>/dev/null || continue
-	git -C "$tree" diff "$c^" "$c" -- . ":!$testfile" | git -C "$tree" apply -R
-	run "without-$(git -C "$tree" log -1 --format=%h "$c")" || fail=1
+	git -C "$wt" checkout -q -f --detach "$branch"
+	git -C "$wt" diff "$c^" "$c" -- . ":!$testfile" | git -C "$wt" apply -R --check 2>/dev/null || continue
+	git -C "$wt" diff "$c^" "$c" -- . ":!$testfile" | git -C "$wt" apply -R
+	run "without-$(git -C "$wt" log -1 --format=%h "$c")" || fail=1
 done < <(grep -v '^[[:space:]]*\(#\|$\)' "$top/kunit/proofs")
-c=$(git -C "$tree" log --format=%H --fixed-strings \
+c=$(git -C "$wt" log --format=%H --fixed-strings \
 	--grep='vfio/type1: Add KUnit tests for vfio_pin_pages()' "base..$branch" | head -n1)
 if [ -n "$c" ]; then
-	git -C "$tree" checkout -q -f "$c"
-	run "v7.3-pinning-$(git -C "$tree" log -1 --format=%h "$c")" || fail=1
+	git -C "$wt" checkout -q -f --detach "$c"
+	run "v7.3-pinning-$(git -C "$wt" log -1 --format=%h "$c")" || fail=1
 fi
-git -C "$tree" checkout -q -f "$branch"
+git -C "$wt" checkout -q -f --detach "$branch"
 exit "$fail"
