@@ -20,14 +20,9 @@ export PATH="$top/kunit/bin:$PATH"
 mkdir -p "$art"
 
 # The kernels are checked out and reverted in a work tree of their own next
-# to <tree> (made again when the repository under it is), with build
-# directories of their own.
+# to <tree>, with build directories of their own.
 wt=$tree-bench
-if ! git -C "$wt" rev-parse -q --verify "$branch^{commit}" >/dev/null 2>&1; then
-	rm -rf "$wt"
-	git -C "$tree" worktree prune
-	git -C "$tree" worktree add -q --detach "$wt" "$branch"
-fi
+"$top/scripts/worktree.sh" "$tree" "$wt" "$branch"
 
 run() {	# <label>
 	local arch build log lines b cmd

@@ -15,14 +15,9 @@ fail=0
 
 # The reverts happen in a work tree of the proofs' own next to <tree>, so
 # that no other stage builds a tree with a fix reverted; scripts/kunit.sh
-# names its build directory after it. A worktree whose repository was made
-# again (a new base) is made again too.
+# names its build directory after it.
 wt=$tree-prove
-if ! git -C "$wt" rev-parse -q --verify "$branch^{commit}" >/dev/null 2>&1; then
-	rm -rf "$wt"
-	git -C "$tree" worktree prune
-	git -C "$tree" worktree add -q --detach "$wt" "$branch"
-fi
+"$top/scripts/worktree.sh" "$tree" "$wt" "$branch"
 while read -r line; do
 	# subject|test file|cases|splat; the cases regex may contain '|'
 	subject=${line%%|*} rest=${line#*|}
