@@ -56,12 +56,13 @@ test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
 	@$(S) -n mbox scripts/mbox.sh $(TREE) series $(ART)/mbox
 	@scripts/summary.sh $(ART)
 
-bench: ## benchmark cases without lockdep/KASAN: tip, fix reverted, v7.3 pinning
+bench: ## benchmark cases without lockdep/KASAN, kernels of kunit/bench taking turns; writes postings/*/bench.txt
 	@$(LOCK)
 	@$(S) start
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -c apply scripts/apply.sh $(TREE) series
 	@$(S) -n bench scripts/bench.sh $(TREE) series $(ART)
+	@$(S) -n bench-table scripts/bench-table.sh $(ART)
 	@scripts/summary.sh $(ART)
 
 e2e: ## QEMU q35 + intel-iommu: selftests (as in make test) and BAR-map timing, base (Part 0) vs patched; writes postings/*/results.txt

@@ -1,66 +1,87 @@
 #!/usr/bin/env bash
 # Run the series' benchmark cases (KUnit cases with the slow attribute) on
-# kernels without debug options (no lockdep, no KASAN), at the tip of the
-# series and at the points that show what a part changed:
-#  - the I/O page fault benchmark with each fix of kunit/proofs reverted
-#    where it still reverts at the tip (the SRCU drain of Part 1);
-#  - the type1 pinning benchmark at the Part 2 test patch, which is v7.3's
-#    pinning code.
-# Each kernel is built for x86_64 (QEMU under TCG) and for UML, which runs
-# on the host CPU, and booted BENCH_BOOTS times (3 by default): the figures
-# of one TCG boot differ from the next by up to 10%, more than some of the
-# differences measured, so one boot is not enough to compare kernels.
+# kernels without debug options (no lockdep, no KASAN): the kernels of
+# kunit/bench (the tip, the tip without Part 1's drain, v7.3's pinning
+# code), each built for x86_64 (QEMU under TCG) and for UML (the host CPU).
+# All kernels are built first; then each is booted BENCH_BOOTS times (5 by
+# default), the kernels taking turns, so that a slow spell of the host
+# falls on all of them alike. Function alignment is forced to 64 bytes
+# (DEBUG_FORCE_FUNCTION_ALIGN_64B) so that code a patch does not touch
+# does not move in and out of alignment between the kernels. Each boot's
+# figures go to <artifacts>/bench/<kernel>.<arch>.<boot>;
+# scripts/bench-table.sh makes the postings' tables of them.
 # Usage: bench.sh <tree> <branch> <artifacts>
 set -euo pipefail
 
 tree=$1 branch=$2 art=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
-boots=${BENCH_BOOTS:-3}
+boots=${BENCH_BOOTS:-5}
 export PATH="$top/kunit/bin:$PATH"
-mkdir -p "$art"
+out=$art/bench
+rm -rf "$out"
+mkdir -p "$out"
 
 # The kernels are checked out and reverted in a work tree of their own next
-# to <tree>, with build directories of their own.
+# to <tree>, with a build directory per kernel and arch.
 wt=$tree-bench
 "$top/scripts/worktree.sh" "$tree" "$wt" "$branch"
+kargs=(--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio --make_options="CC=ccache gcc"
+	--kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_DEBUG_FORCE_FUNCTION_ALIGN_64B=y)
+bdir() { echo "${CACHE:?}/build/$(basename "$wt")-$1-$2"; }
 
-run() {	# <label>
-	local arch build log lines b cmd
-	for arch in x86_64 um; do
-		build=${CACHE:?}/build/$(basename "$wt")-kunit-$arch
-		log=$art/bench-$1-$arch.log
-		# The first boot builds the kernel; the others only boot it.
-		cmd=(run --jobs="$(nproc)" --make_options="CC=ccache gcc")
-		for b in $(seq 1 "$boots"); do
-			rm -f "$build/test.log"
-			(cd "$wt" && ./tools/testing/kunit/kunit.py "${cmd[@]}" \
-				--arch="$arch" --build_dir="$build" \
-				--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio --timeout=300 \
-				--filter speed=slow) >> "$log" 2>&1 || true
-			cmd=(exec)
-			lines=$(grep -sh 'iopf_report:\|iopf_detach:\|type1_pin:\|type1_pin_one:' "$build/test.log" | sed 's/^.*# [a-z0-9_]*: //')
-			[ -n "$lines" ] || { echo "FAIL: bench ($1, $arch, boot $b): no result; see $log"; return 1; }
-			printf '%s\n' "$lines" | sed "s/^/PASS: bench ($1, $arch, boot $b): /"
-		done
-	done
+commit_of() {	# <subject>
+	git -C "$wt" log --format=%H --fixed-strings --grep="$1" "base..$branch" | head -n1
 }
 
-fail=0
-git -C "$wt" checkout -q -f --detach "$branch"
-run "$branch" || fail=1
-while IFS='|' read -r subject testfile _; do
-	c=$(git -C "$wt" log --format=%H --fixed-strings --grep="$subject" "base..$branch" | head -n1)
-	[ -n "$c" ] || continue
+fail=0 names=()
+while IFS='|' read -r name where testfile; do
 	git -C "$wt" checkout -q -f --detach "$branch"
-	git -C "$wt" diff "$c^" "$c" -- . ":!$testfile" | git -C "$wt" apply -R --check 2>/dev/null || continue
-	git -C "$wt" diff "$c^" "$c" -- . ":!$testfile" | git -C "$wt" apply -R
-	run "without-$(git -C "$wt" log -1 --format=%h "$c")" || fail=1
-done < <(grep -v '^[[:space:]]*\(#\|$\)' "$top/kunit/proofs")
-c=$(git -C "$wt" log --format=%H --fixed-strings \
-	--grep='vfio/type1: Add KUnit tests for vfio_pin_pages()' "base..$branch" | head -n1)
-if [ -n "$c" ]; then
-	git -C "$wt" checkout -q -f --detach "$c"
-	run "v7.3-pinning-$(git -C "$wt" log -1 --format=%h "$c")" || fail=1
-fi
+	case $where in
+	tip) ;;
+	revert:*|at:*)
+		c=$(commit_of "${where#*:}")
+		[ -n "$c" ] || { echo "FAIL: bench: $name: no commit '${where#*:}'"; fail=1; continue; }
+		if [ "${where%%:*}" = at ]; then
+			git -C "$wt" checkout -q -f --detach "$c"
+		elif ! git -C "$wt" diff "$c^" "$c" -- . ":!$testfile" | git -C "$wt" apply -R; then
+			echo "FAIL: bench: $name: $c does not revert at the tip"
+			fail=1
+			continue
+		fi ;;
+	*) echo "FAIL: bench: $name: bad kunit/bench line"; fail=1; continue ;;
+	esac
+	ok=1
+	for arch in x86_64 um; do
+		log=$art/bench-build-$name-$arch.log
+		if ! (cd "$wt" && ./tools/testing/kunit/kunit.py config --arch="$arch" \
+				--build_dir="$(bdir "$name" "$arch")" "${kargs[@]}" &&
+			./tools/testing/kunit/kunit.py build --arch="$arch" --jobs="$(nproc)" \
+				--build_dir="$(bdir "$name" "$arch")" "${kargs[@]}") > "$log" 2>&1; then
+			echo "FAIL: bench: $name does not build for $arch; see $log"
+			ok=0 fail=1
+		fi
+	done
+	[ "$ok" = 0 ] || names+=("$name")
+done < <(grep -v '^[[:space:]]*\(#\|$\)' "$top/kunit/bench")
 git -C "$wt" checkout -q -f --detach "$branch"
+
+for b in $(seq 1 "$boots"); do
+	for name in "${names[@]}"; do
+		for arch in x86_64 um; do
+			build=$(bdir "$name" "$arch")
+			rm -f "$build/test.log"
+			(cd "$wt" && ./tools/testing/kunit/kunit.py exec --arch="$arch" \
+				--build_dir="$build" "${kargs[@]}" --timeout=300 --filter speed=slow) >> "$art/bench-$name-$arch.log" 2>&1 || true
+			f=$out/$name.$arch.$b
+			grep -sh 'iopf_report:\|iopf_detach:\|type1_pin:\|type1_pin_one:' "$build/test.log" |
+				sed 's/^.*# [a-z0-9_]*: //' > "$f" || true
+			if [ ! -s "$f" ]; then
+				echo "FAIL: bench ($name, $arch, boot $b): no result; see $art/bench-$name-$arch.log"
+				fail=1
+				continue
+			fi
+			sed "s/^/PASS: bench ($name, $arch, boot $b): /" "$f"
+		done
+	done
+done
 exit "$fail"

@@ -3,8 +3,9 @@
 # "# Part N:" block of `series` and its directory postings/partN/: the
 # `posting` file (subject prefix, the v1 it follows, hand-picked Cc's) and,
 # for a posting of more than one patch, cover.txt, mailed as written (its
-# first line is the Subject; "@RESULTS@" is replaced by results.txt from
-# the same directory, which is generated, never edited by hand). Part 0 is
+# first line is the Subject; a line "@<file>.txt@" is replaced by that file
+# of the same directory, which is generated (results.txt by results.sh,
+# bench.txt by bench-table.sh), never edited by hand). Part 0 is
 # one fix per tree: single mails, no cover. To/Cc come from
 # get_maintainer.pl on the tree plus the posting's cc: lines; the cover goes
 # to all of them. With "v1: <repo commit>" the cover ends with the
@@ -118,8 +119,10 @@ while IFS='|' read -r part first last title; do
 			fail=1
 			continue
 		fi
-		if grep -q '@RESULTS@' "$cover" && [ ! -f "$pdir/results.txt" ]; then
-			echo "FAIL: mbox: part $part: cover.txt wants @RESULTS@ but postings/part$part/results.txt is missing"
+		missing=$(sed -n 's/^@\([a-z0-9-]*\.txt\)@$/\1/p' "$cover" |
+			while read -r f; do [ -f "$pdir/$f" ] || echo "$f"; done)
+		if [ -n "$missing" ]; then
+			echo "FAIL: mbox: part $part: cover.txt includes ${missing//$'\n'/ } but postings/part$part/ has no such file"
 			fail=1
 			continue
 		fi
@@ -141,8 +144,9 @@ while IFS='|' read -r part first last title; do
 			echo "MIME-Version: 1.0"
 			echo "Content-Type: text/plain; charset=UTF-8"
 			echo "Content-Transfer-Encoding: 8bit"
-			tail -n +2 "$cover" | awk -v f="$pdir/results.txt" '
-				$0 == "@RESULTS@" { while ((getline l < f) > 0) print l; next } { print }'
+			tail -n +2 "$cover" | awk -v d="$pdir" '
+				/^@[a-z0-9-]*\.txt@$/ { f = d "/" substr($0, 2, length($0) - 2)
+					while ((getline l < f) > 0) print l; next } { print }'
 			cat "$tmp/range-diff"
 			echo
 			echo "base-commit: $(git -C "$tree" rev-parse base)"

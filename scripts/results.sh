@@ -5,7 +5,7 @@
 # (make test or make e2e), the cases base fails per variant, and the
 # bar-map timing table of the last e2e run that measured it (make e2e, or
 # make test E2E_TIMING=1; postings/partN/timing.txt, with its commit). The
-# cover includes it where it says @RESULTS@ (scripts/mbox.sh), so the
+# cover includes it where it says @results.txt@ (scripts/mbox.sh), so the
 # numbers mailed are the numbers measured.
 # Usage: results.sh <artifacts>
 set -euo pipefail
