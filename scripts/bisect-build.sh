@@ -6,6 +6,8 @@
 # ARCHES (an extended regex, e.g. "x86_64|selftests") limits the builds.
 # A build that passed is not done again for the same tree, targets, base
 # warnings, scripts, config fragments and compilers (scripts/rcache.sh).
+# The commits are checked out in a worktree of their own next to <tree>,
+# built in build directories of their own.
 # Usage: bisect-build.sh <tree> <branch> <logdir>
 set -euo pipefail
 
@@ -14,7 +16,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$logs"
 # shellcheck source=scripts/rcache.sh
 . "$here/rcache.sh"
-sparse=$("$here/get-sparse.sh" "$tree")
+wt=$tree-bisect
+"$here/worktree.sh" "$tree" "$wt" "$branch"
+sparse=$("$here/get-sparse.sh" "$wt")
 tools=$(rkey @"$0" @"$here/build.sh" @"$here/selftests-build.sh" @"$here/get-sparse.sh" \
 	"$("$sparse" --version 2>&1)" \
 	"$(for cc in gcc s390x-linux-gnu-gcc aarch64-linux-gnu-gcc; do "$cc" --version 2>/dev/null | head -n1; done)")
@@ -22,11 +26,8 @@ tools=$(rkey @"$0" @"$here/build.sh" @"$here/selftests-build.sh" @"$here/get-spa
 archkey() { cat "$here/../kernel-config/$1.config" 2>/dev/null || true; }
 
 gvt_objs() {
-	local f
-	for f in "$tree"/drivers/gpu/drm/i915/gvt/*.c; do
-		f=${f#"$tree"/}
-		echo "${f%.c}.o"
-	done
+	git -C "$tree" ls-tree --name-only "$branch" drivers/gpu/drm/i915/gvt/ |
+		sed -n 's/\.c$/.o/p'
 }
 
 # Targets per arch for a list of changed files; "selftests:<dir>" for tools.
@@ -67,9 +68,9 @@ build() {	# <arch> <log> <targets...>
 	local arch=$1 log=$2
 	shift 2
 	if [ "$arch" = selftests ]; then
-		"$here/selftests-build.sh" "$tree" "$log" "$@"
+		"$here/selftests-build.sh" "$wt" "$log" "$@"
 	else
-		"$here/build.sh" "$tree" "$arch" "$log" "$@"
+		"$here/build.sh" "$wt" "$arch" "$log" "$@"
 	fi
 }
 
@@ -92,7 +93,7 @@ for arch in "${!want[@]}"; do
 		rmdir "$logs/kept"
 		continue
 	fi
-	git -C "$tree" checkout -q -f base
+	git -C "$wt" checkout -q -f --detach base
 	if ! build "$arch" "$logs/base-$arch.log" "${t[@]}"; then
 		echo "FAIL: base does not build for $arch ($logs/base-$arch.log)"
 		tail -20 "$logs/base-$arch.log"
@@ -124,7 +125,7 @@ for c in "${commits[@]}"; do
 			kept=$((kept + 1))
 			continue
 		fi
-		git -C "$tree" checkout -q -f "$c"
+		git -C "$wt" checkout -q -f --detach "$c"
 		if ! build "$arch" "$log" "${t[@]}"; then
 			echo "FAIL: patch $n ($subj) does not build for $arch; log $log"
 			grep -E 'error|Error' "$log" | head -10
@@ -143,6 +144,5 @@ for c in "${commits[@]}"; do
 	done
 	unset per
 done
-git -C "$tree" checkout -q -f "$branch"
 [ "$kept" -eq 0 ] || echo "bisect-build: $kept builds kept from earlier runs of the same trees"
 [ "$fail" -eq 0 ]

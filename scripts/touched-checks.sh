@@ -3,7 +3,8 @@
 # touches, at the base and at the tip: only findings the base does not have
 # fail. A file's findings at a commit are kept (scripts/rcache.sh) by the
 # file, the tree's scripts/ and include/ and this script: a file no patch
-# changed is not checked again. Usage: touched-checks.sh <tree> <branch> <logdir>
+# changed is not checked again. The files are checked out in a worktree of
+# their own next to <tree>. Usage: touched-checks.sh <tree> <branch> <logdir>
 set -euo pipefail
 
 tree=$1 branch=$2 logs=$3
@@ -13,21 +14,23 @@ export PATH=/usr/bin:$PATH
 # shellcheck source=scripts/rcache.sh
 . "$here/rcache.sh"
 tools=$(rkey @"$0" "$(spatch --version 2>/dev/null | head -n1)")
+wt=$tree-checks
+"$here/worktree.sh" "$tree" "$wt" "$branch"
 
 mapfile -t files < <(git -C "$tree" diff --name-only --diff-filter=AM "base..$branch" -- \
 	'*.c' '*.h' ':!tools/' ':!samples/')
-strip() { sed -E "s#^$tree/##; s#:[0-9]+(:[0-9]+)?#:#g" | sort -u; }
+strip() { sed -E "s#^$wt/##; s#:[0-9]+(:[0-9]+)?#:#g" | sort -u; }
 
 kdoc() {	# <file> -> findings
-	[ -f "$tree/$1" ] || return 0
-	(cd "$tree" && ./scripts/kernel-doc -none "$1" 2>&1) | strip
+	[ -f "$wt/$1" ] || return 0
+	(cd "$wt" && ./scripts/kernel-doc -none "$1" 2>&1) | strip
 }
 # scripts/coccicheck's one-file mode (what make C=2 CHECK=scripts/coccicheck
 # runs), without needing a configured build of that file.
 cocci() {	# <file.c> -> findings; fails if coccicheck does
-	[ -f "$tree/$1" ] || return 0
+	[ -f "$wt/$1" ] || return 0
 	local out rc=0
-	out=$(cd "$tree" && srctree=. C=2 MODE=report \
+	out=$(cd "$wt" && srctree=. C=2 MODE=report \
 		LINUXINCLUDE="-Iinclude -Iarch/x86/include -Iinclude/uapi" \
 		./scripts/coccicheck "$1" 2>/dev/null) || rc=$?
 	printf '%s\n' "$out" | grep -E '^[^ ]+:[0-9]+' | strip || true
@@ -47,7 +50,7 @@ checked() {
 		rmdir "$logs/kept"
 		return
 	fi
-	git -C "$tree" checkout -q -f "$3"
+	git -C "$wt" checkout -q -f --detach "$3"
 	# A tool that failed gives no findings; they are not kept.
 	if run "$1" "$2" > "$4"; then
 		cp "$4" "$logs/findings"
@@ -75,5 +78,4 @@ for kind in kdoc cocci; do
 		fi
 	done
 done
-git -C "$tree" checkout -q -f "$branch"
 exit "$fail"
