@@ -2,8 +2,9 @@
 # Write postings/partN/bench.txt for each posting whose `posting` file has
 # a line "bench: <kernels> | <cases>": the figures of the last make bench
 # (<artifacts>/bench/<kernel>.<arch>.<boot>) for those kernels of
-# kunit/bench and those benchmark cases, per arch the median over the
-# boots and the range. The cover includes it where it says @bench.txt@
+# kunit/bench and those benchmark cases, per arch the lowest over the
+# boots and their median. The lowest leads: the host's noise only adds
+# time, and UML boots of one kernel come in two speeds about 2x apart. The cover includes it where it says @bench.txt@
 # (scripts/mbox.sh), so the numbers mailed are the numbers measured.
 # Usage: bench-table.sh <artifacts>
 set -euo pipefail
@@ -40,8 +41,8 @@ for posting in "$top"/postings/*/posting; do
 		echo "  make bench at repo commit $(git -C "$top" rev-parse --short HEAD)," \
 			"$(date -u -r "$dir/all" +%F): kernels"
 		echo "  without lockdep or KASAN, each booted $boots times, the kernels taking"
-		echo "  turns; per boot the best of the case's rounds; the median of the"
-		echo "  boots [lowest-highest]:"
+		echo "  turns; per boot the best of the case's rounds; the lowest of the"
+		echo "  boots and (in brackets) their median:"
 		echo
 		printf '  %-36s' ""
 		printf '%-18s' "${kernels[@]}"
@@ -57,7 +58,7 @@ for posting in "$top"/postings/*/posting; do
 							'$1 == k && $2 == a && $3 == c && $4 == r { print $5 }' "$dir/all" |
 							sort -g | awk '{ v[NR] = $1 } END {
 								m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-								printf "%-18s", sprintf("%g [%g-%g]", m, v[1], v[NR]) }'
+								printf "%-18s", sprintf("%g (%g)", v[1], m) }'
 					done
 					echo
 				done
