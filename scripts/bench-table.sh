@@ -38,8 +38,8 @@ for posting in "$top"/postings/*/posting; do
 		done
 	done > "$dir/all"
 	{
-		echo "  make bench at repo commit $(git -C "$top" rev-parse --short HEAD)," \
-			"$(date -u -r "$dir/all" +%F): kernels"
+		read -r commit day < "$dir/measured"
+		echo "  make bench at repo commit $commit, $day: kernels"
 		echo "  without lockdep or KASAN, each booted $boots times, the kernels taking"
 		echo "  turns; per boot the best of the case's rounds; the lowest of the"
 		echo "  boots and (in brackets) their median:"
@@ -50,13 +50,15 @@ for posting in "$top"/postings/*/posting; do
 		for arch in x86_64 um; do
 			for c in "${cases[@]}"; do
 				rows=$(awk -v c="$c" '$3 == c { print $4 }' "$dir/all" | awk '!s[$0]++')
+				[ -n "$rows" ] || { echo "FAIL: bench-table: no $c figures in $dir" >&2; exit 1; }
 				for row in $rows; do
 					label="$([ "$arch" = um ] && echo UML || echo TCG) ${row//_/ }"
 					printf '  %-36s' "$label"
 					for k in "${kernels[@]}"; do
 						awk -v k="$k" -v a="$arch" -v c="$c" -v r="$row" \
 							'$1 == k && $2 == a && $3 == c && $4 == r { print $5 }' "$dir/all" |
-							sort -g | awk '{ v[NR] = $1 } END {
+							sort -g | awk -v n="$boots" -v what="$k $arch $row" '{ v[NR] = $1 } END {
+								if (NR != n) { print "FAIL: bench-table: " NR " of " n " boots for " what > "/dev/stderr"; exit 1 }
 								m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 								printf "%-18s", sprintf("%g (%g)", v[1], m) }'
 					done

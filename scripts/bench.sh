@@ -12,6 +12,8 @@
 # scripts/bench-table.sh makes the postings' tables of them.
 # Usage: bench.sh <tree> <branch> <artifacts>
 set -euo pipefail
+# Ctrl-C ends the loop, not just the build or run it is in.
+trap 'exit 130' INT TERM
 
 tree=$1 branch=$2 art=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +22,9 @@ export PATH="$top/kunit/bin:$PATH"
 out=$art/bench
 rm -rf "$out"
 mkdir -p "$out"
+# What was measured, for the tables: the repo commit (-dirty: patches not
+# committed yet) and the day.
+echo "$(git -C "$top" describe --always --dirty) $(date -u +%F)" > "$out/measured"
 
 # The kernels are checked out and reverted in a work tree of their own next
 # to <tree>, with a build directory per kernel and arch.

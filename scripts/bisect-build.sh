@@ -10,6 +10,8 @@
 # built in build directories of their own.
 # Usage: bisect-build.sh <tree> <branch> <logdir>
 set -euo pipefail
+# Ctrl-C ends the loop, not just the build or run it is in.
+trap 'exit 130' INT TERM
 
 tree=$1 branch=$2 logs=$3
 here=$(cd "$(dirname "$0")" && pwd)

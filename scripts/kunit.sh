@@ -14,6 +14,8 @@
 # must run; KUNIT_FILTER: a kunit.py filter glob (all suites by default).
 # Usage: kunit.sh <tree> <artifacts> <label>
 set -euo pipefail
+# Ctrl-C ends the loop, not just the build or run it is in.
+trap 'exit 130' INT TERM
 
 tree=$1 art=$2 label=$3
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -19,6 +19,8 @@
 # changes (the same patch-id as in the series).
 # Usage: mbox.sh <tree> <branch> <out>
 set -euo pipefail
+# Ctrl-C ends the loop, not just the build or run it is in.
+trap 'exit 130' INT TERM
 
 tree=$1 branch=$2 out=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -120,7 +122,8 @@ while IFS='|' read -r part first last title; do
 			continue
 		fi
 		missing=$(sed -n 's/^@\([a-z0-9-]*\.txt\)@$/\1/p' "$cover" |
-			while read -r f; do [ -f "$pdir/$f" ] || echo "$f"; done)
+			while read -r f; do [ -f "$pdir/$f" ] || echo "$f"; done
+			grep '^@' "$cover" | grep -v '^@[a-z0-9-]*\.txt@$' || true)
 		if [ -n "$missing" ]; then
 			echo "FAIL: mbox: part $part: cover.txt includes ${missing//$'\n'/ } but postings/part$part/ has no such file"
 			fail=1
@@ -146,7 +149,7 @@ while IFS='|' read -r part first last title; do
 			echo "Content-Transfer-Encoding: 8bit"
 			tail -n +2 "$cover" | awk -v d="$pdir" '
 				/^@[a-z0-9-]*\.txt@$/ { f = d "/" substr($0, 2, length($0) - 2)
-					while ((getline l < f) > 0) print l; next } { print }'
+					while ((getline l < f) > 0) print l; close(f); next } { print }'
 			cat "$tmp/range-diff"
 			echo
 			echo "base-commit: $(git -C "$tree" rev-parse base)"

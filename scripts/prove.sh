@@ -8,6 +8,8 @@
 # names a mutant instead (mutant:kunit/mutants/<name>.diff): that bug, put
 # back at the tip. Usage: prove.sh <tree> <branch> <artifacts>
 set -euo pipefail
+# Ctrl-C ends the loop, not just the build or run it is in.
+trap 'exit 130' INT TERM
 
 tree=$1 branch=$2 art=$3
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -24,6 +24,9 @@ if [ "$name" = start ]; then
 	exit 0
 fi
 log=$art/stage-$name.log
+# Ctrl-C (SIGINT to the whole run) ends the run once the stage's command
+# has returned, whatever that command makes of the signal.
+trap 'echo "    $name: interrupted"; exit 130' INT TERM
 printf '==> %s\n' "$name"
 t0=$(date +%s)
 "$@" 2>&1 | tee "$log" | { grep -E '^(FAIL|  )|^[a-z-]+: '; true; }

@@ -6,6 +6,8 @@
 # changed is not checked again. The files are checked out in a worktree of
 # their own next to <tree>. Usage: touched-checks.sh <tree> <branch> <logdir>
 set -euo pipefail
+# Ctrl-C ends the loop, not just the build or run it is in.
+trap 'exit 130' INT TERM
 
 tree=$1 branch=$2 logs=$3
 here=$(cd "$(dirname "$0")" && pwd)
