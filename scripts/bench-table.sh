@@ -45,7 +45,7 @@ for posting in "$top"/postings/*/posting; do
 		echo "  boots and (in brackets) their median:"
 		echo
 		printf '  %-36s' ""
-		printf '%-18s' "${kernels[@]}"
+		printf '%-14s' "${kernels[@]}"
 		echo
 		for arch in x86_64 um; do
 			for c in "${cases[@]}"; do
@@ -60,7 +60,7 @@ for posting in "$top"/postings/*/posting; do
 							sort -g | awk -v n="$boots" -v what="$k $arch $row" '{ v[NR] = $1 } END {
 								if (NR != n) { print "FAIL: bench-table: " NR " of " n " boots for " what > "/dev/stderr"; exit 1 }
 								m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-								printf "%-18s", sprintf("%g (%g)", v[1], m) }'
+								printf "%-14s", sprintf("%g (%g)", v[1], m) }'
 					done
 					echo
 				done
