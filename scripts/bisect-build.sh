@@ -85,20 +85,6 @@ for c in "${commits[@]}"; do
 	done < <(targets_for "${files[@]}")
 done
 
-# A build prints the warnings of what it compiles, so the base build must
-# compile every target again: its objects left from an earlier run go
-# first (the directories are build.sh's and selftests-build.sh's).
-clean_targets() {	# <arch> <targets...>
-	local arch=$1 out t
-	shift
-	if [ "$arch" = selftests ]; then
-		out=${CACHE:?}/build/$(basename "$wt")-selftests
-	else
-		out=${CACHE:?}/build/$(basename "$wt")-$arch
-	fi
-	for t; do rm -rf "${out:?}/${t%/}"; done
-}
-
 # Base: the union of every patch's targets, to know the warnings already there.
 for arch in "${!want[@]}"; do
 	read -ra t <<< "${want[$arch]}"
@@ -110,8 +96,9 @@ for arch in "${!want[@]}"; do
 		continue
 	fi
 	git -C "$wt" checkout -q -f --detach base
-	clean_targets "$arch" "${t[@]}"
-	if ! build "$arch" "$logs/base-$arch.log" "${t[@]}"; then
+	# A build prints the warnings of what it compiles: the base compiles
+	# every target again, whatever an earlier run left in the directory.
+	if ! CLEAN=1 build "$arch" "$logs/base-$arch.log" "${t[@]}"; then
 		echo "FAIL: base does not build for $arch ($logs/base-$arch.log)"
 		tail -20 "$logs/base-$arch.log"
 		exit 1

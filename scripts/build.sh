@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Build make targets of the checked-out tree for one architecture, in an
 # out-of-tree directory in the cache, with ccache, W=1 and sparse (C=1).
+# CLEAN=1 removes what the targets left from an earlier build first, so
+# that every target compiles (and prints its warnings) again.
 # Usage: build.sh <tree> <x86_64|s390x|arm64|um> <log> <make targets...>
 set -euo pipefail
 
@@ -31,6 +33,9 @@ fi
 	"$top/kernel-config/$arch.config" >/dev/null
 make -s "${mk[@]}" olddefconfig >/dev/null
 
+if [ "${CLEAN:-0}" = 1 ]; then
+	for t; do rm -rf "${out:?}/${t%/}"; done
+fi
 make "${mk[@]}" -j"$(nproc)" W=1 C=1 CHECK="$sparse" "$@" > "$log" 2>&1
 if grep -q 'specified, but .* is not available' "$log"; then
 	echo "build: kbuild dropped C=1: $sparse cannot check this tree" >&2
