@@ -97,7 +97,9 @@ for arch in "${!want[@]}"; do
 	fi
 	git -C "$wt" checkout -q -f --detach base
 	# A build prints the warnings of what it compiles: the base compiles
-	# every target again, whatever an earlier run left in the directory.
+	# every target again, whatever an earlier run left in the directory
+	# (build.sh; the selftests are not cleaned: their build is keyed into
+	# the e2e guests' results, and they build without warnings).
 	if ! CLEAN=1 build "$arch" "$logs/base-$arch.log" "${t[@]}"; then
 		echo "FAIL: base does not build for $arch ($logs/base-$arch.log)"
 		tail -20 "$logs/base-$arch.log"

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Build tools/testing/selftests/<dir> of the checked-out tree against its own
 # exported uapi headers, out of tree in the cache.
-# CLEAN=1 builds each <dir> from nothing.
 # Usage: selftests-build.sh <tree> <log> <dir...>
 set -euo pipefail
 
@@ -13,7 +12,6 @@ mkdir -p "$out"
 {
 	make -s -C "$tree" O="$out/hdrbuild" ARCH=x86_64 headers_install INSTALL_HDR_PATH="$hdr"
 	for d in "$@"; do
-		[ "${CLEAN:-0}" = 0 ] || rm -rf "${out:?}/$d"
 		mkdir -p "$out/$d"
 		make -C "$tree/tools/testing/selftests/$d" -j"$(nproc)" \
 			OUTPUT="$out/$d" KHDR_INCLUDES="-isystem $hdr/include"
