@@ -2,7 +2,8 @@
 # The e2e judge's own tests: run scripts/e2e-judge.sh on each fixture under
 # e2e/fixtures (guest logs cut down to what a verdict depends on, among
 # them the failures seen in CI) and compare its verdict lines (PASS, FAIL,
-# SKIP, NOT RUN, BASE ONLY) with the fixture's "expect" file.
+# SKIP, NOT RUN, BASE ONLY), and whether it would keep each guest's logs
+# (KEPT, NOT KEPT), with the fixture's "expect" file.
 # Usage: e2e-judge-test.sh
 set -euo pipefail
 
@@ -18,7 +19,15 @@ for f in "$top"/e2e/fixtures/*/; do
 		sed 's/^/  /' "$tmp/out" | tail -5
 		continue
 	fi
-	if grep -E '^(PASS|FAIL|SKIP|NOT RUN|BASE ONLY):' "$tmp/out" | sed "s|$tmp/art|ART|g" |
+	# Which guest's logs scripts/e2e.sh would keep for a later run
+	for g in base patched; do
+		if "$top/scripts/e2e-judge.sh" --keep "$tmp/art/$g"; then
+			echo "KEPT: $g"
+		else
+			echo "NOT KEPT: $g"
+		fi >> "$tmp/out"
+	done
+	if grep -E '^(PASS|FAIL|SKIP|NOT RUN|BASE ONLY|KEPT|NOT KEPT):' "$tmp/out" | sed "s|$tmp/art|ART|g" |
 		diff - "$f/expect" > "$tmp/diff"; then
 		echo "PASS: e2e-judge: fixture $name"
 	else

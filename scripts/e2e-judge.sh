@@ -6,6 +6,7 @@
 # runs again on saved logs, e.g. the fixtures in e2e/fixtures
 # (scripts/e2e-judge-test.sh). E2E_TIMING=0: bar-map was not run.
 # Usage: e2e-judge.sh <e2e artifacts: base/ and patched/ with the guests' logs>
+#        e2e-judge.sh --keep <one guest's logs>
 set -euo pipefail
 
 art=$1
@@ -15,6 +16,22 @@ art=$1
 # failure of the patched kernel; on base, the reference and not the
 # subject, a line of its own that does not fail the run.
 splat='BUG: KASAN|BUG:|WARNING:|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'
+first_report() {	# <guest dir>
+	cat "$1/console.log" "$1/dmesg.log" 2>/dev/null | grep -Em1 "$splat" || true
+}
+
+# --keep <guest dir>: true if that guest ran e2e/guest.sh to its end (vng
+# exits 255 when the guest powers itself off), was not stopped at its cap,
+# left no program behind and logged no kernel report: scripts/e2e.sh keeps
+# only such a guest's logs for a later run.
+if [ "$art" = --keep ]; then
+	out=$2
+	rc=$(cat "$out/vng.rc" 2>/dev/null || echo none)
+	[ "$rc" != 124 ] && [ "$rc" != 137 ] && [ "$rc" != none ] && [ -f "$out/done" ] &&
+		! grep -qsx stuck "$out"/*.rc && [ -z "$(first_report "$out")" ]
+	exit
+fi
+
 for label in base patched; do
 	out=$art/$label
 	v=FAIL
@@ -31,7 +48,7 @@ for label in base patched; do
 				[ ! -e "$f" ] || [ -e "${f%.log}.rc" ] || printf '%s ' "${f%.log}"; done)"
 	fi
 	grep -l '^stuck$' "$out"/*.rc 2>/dev/null | sed "s|.*/\(.*\)\.rc$|$v: e2e: ($label) \1 could not be killed after its timeout|" || true
-	first=$(cat "$out/console.log" "$out/dmesg.log" 2>/dev/null | grep -Em1 "$splat" || true)
+	first=$(first_report "$out")
 	if [ -n "$first" ]; then
 		echo "$v: e2e ($label) kernel report: $first"
 		# The report's first lines, so that a CI log shows where it was

@@ -37,7 +37,7 @@ npatch=$(grep -c '^[0-9]' "$series")
 npart0=$(awk '/^# Part 1/ { exit } /^[0-9]/ { n++ } END { print n + 0 }' "$series")
 tip=$(git -C "$tree" rev-parse HEAD)
 base=$(git -C "$tree" rev-parse "HEAD~$((npatch - npart0))")
-[ -d "$src" ] || git -C "$tree" worktree add -q --detach "$src" "$tip"
+"$top/scripts/worktree.sh" "$tree" "$src" "$tip"
 
 # The accelerator: /dev/kvm may exist and still not run a guest, so boot
 # a kernel to its first message or give up after 20 s.
@@ -161,13 +161,8 @@ boot() {
 	guest=
 	echo "$rc" > "$out/vng.rc"
 	echo "e2e-time: guest $label $((SECONDS - t0)) s"
-	# Keep a guest that ran every program to its end (vng exits 255 when
-	# the guest powers itself off), none left stuck, with no kernel report
-	# (the reports of scripts/e2e-judge.sh).
-	if [ "$rc" != 124 ] && [ "$rc" != 137 ] && [ -f "$out/done" ] &&
-	   ! grep -qsx stuck "$out"/*.rc &&
-	   ! cat "$out/console.log" "$out/dmesg.log" 2>/dev/null |
-		grep -Eq 'BUG:|WARNING:|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'; then
+	# Keep the logs of a guest that ran clean to its end, as the judge says.
+	if "$top/scripts/e2e-judge.sh" --keep "$out"; then
 		rput e2e-guest "${key[$label]}" "$out/." || true
 	fi
 }
