@@ -21,13 +21,14 @@ first_report() {	# <guest dir>
 }
 
 # --keep <guest dir>: true if that guest ran e2e/guest.sh to its end (vng
-# exits 255 when the guest powers itself off), was not stopped at its cap,
-# left no program behind and logged no kernel report: scripts/e2e.sh keeps
-# only such a guest's logs for a later run.
+# exits 255 when the guest powers itself off), was not stopped (at its cap
+# or for writing nothing), left no program behind and logged no kernel
+# report: scripts/e2e.sh keeps only such a guest's logs for a later run.
 if [ "$art" = --keep ]; then
 	out=$2
 	rc=$(cat "$out/vng.rc" 2>/dev/null || echo none)
 	[ "$rc" != 124 ] && [ "$rc" != 137 ] && [ "$rc" != none ] && [ -f "$out/done" ] &&
+		[ ! -e "$out/stalled" ] &&
 		! grep -qsx stuck "$out"/*.rc && [ -z "$(first_report "$out")" ]
 	exit
 fi
@@ -41,11 +42,13 @@ for label in base patched; do
 		continue
 	fi
 	rc=$(cat "$out/vng.rc" 2>/dev/null || echo 0)
-	# Killed at the cap: name the programs that never finished.
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-		echo "$v: e2e: the $label guest was stopped at its time cap; unfinished:" \
-			"$(cd "$out" && for f in vfio.*.log iommu.*.log bar-map*.log; do
-				[ ! -e "$f" ] || [ -e "${f%.log}.rc" ] || printf '%s ' "${f%.log}"; done)"
+	# Stopped early or at the cap: name the programs that never finished.
+	unfinished=$(cd "$out" && for f in vfio.*.log iommu.*.log bar-map*.log; do
+		[ ! -e "$f" ] || [ -e "${f%.log}.rc" ] || printf '%s ' "${f%.log}"; done)
+	if [ -e "$out/stalled" ]; then
+		echo "$v: e2e: the $label guest wrote nothing for $(cat "$out/stalled") s and was stopped; unfinished: $unfinished"
+	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "$v: e2e: the $label guest was stopped at its time cap; unfinished: $unfinished"
 	fi
 	grep -l '^stuck$' "$out"/*.rc 2>/dev/null | sed "s|.*/\(.*\)\.rc$|$v: e2e: ($label) \1 could not be killed after its timeout|" || true
 	first=$(first_report "$out")
