@@ -33,7 +33,7 @@ all: ## main job: apply the series to the default tree (or KSRC=), build, run KU
 	@$(S) -c tree scripts/prepare-tree.sh $(TREE)
 	@$(S) -c apply scripts/apply.sh $(TREE) series
 	@KUNIT_ARCH=um $(S) -n kunit-um scripts/kunit.sh $(TREE) $(ART) um
-	@KUNIT_ARCH=x86_64 $(S) -n kunit-x86_64 scripts/kunit.sh $(TREE) $(ART) x86_64
+	@KUNIT_ARCH=x86_64 KUNIT_ATTR="speed!=slow" $(S) -n kunit-x86_64 scripts/kunit.sh $(TREE) $(ART) x86_64
 	@scripts/summary.sh $(ART)
 
 test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
@@ -49,8 +49,8 @@ test: ## everything a maintainer's bot runs; ends with "N passed, N failed"
 	@$(S) -n bisect-build scripts/bisect-build.sh $(TREE) series $(ART)/build
 	@$(S) -n kdoc-cocci scripts/touched-checks.sh $(TREE) series $(ART)/checks
 	@KUNIT_ARCH=um $(S) -n kunit-um scripts/kunit.sh $(TREE) $(ART) um
-	@KUNIT_ARCH=x86_64 $(S) -n kunit-x86_64 scripts/kunit.sh $(TREE) $(ART) x86_64
-	@$(S) -n kunit-proof scripts/prove.sh $(TREE) series $(ART)
+	@KUNIT_ARCH=x86_64 KUNIT_ATTR="speed!=slow" $(S) -n kunit-x86_64 scripts/kunit.sh $(TREE) $(ART) x86_64
+	@KUNIT_ARCH=um $(S) -n kunit-proof scripts/prove.sh $(TREE) series $(ART)
 	@E2E_TIMING=$${E2E_TIMING:-0} $(S) -n e2e scripts/e2e.sh $(TREE) series $(ART)
 	@$(S) -n results scripts/results.sh $(ART)
 	@$(S) -n mbox scripts/mbox.sh $(TREE) series $(ART)/mbox

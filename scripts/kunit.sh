@@ -11,7 +11,8 @@
 # lockdep a circular locking dependency, or a WARN*() fire; no other splat
 # (after KASAN's, any). A WARN that a case provokes on purpose is one it
 # suppresses and counts itself (kunit_warning_suppress()). KUNIT_SUITES: the suites that
-# must run; KUNIT_FILTER: a kunit.py filter glob (all suites by default).
+# must run; KUNIT_FILTER: a kunit.py filter glob (all suites by default);
+# KUNIT_ATTR: a kunit.py --filter on the cases' attributes (e.g. speed!=slow).
 # Usage: kunit.sh <tree> <artifacts> <label>
 set -euo pipefail
 # Ctrl-C ends the loop, not just the build or run it is in.
@@ -30,7 +31,7 @@ log=$art/kunit-$label.log tap=$art/kunit-$label.ktap
 # made afresh every time.
 # shellcheck source=scripts/rcache.sh
 . "$top/scripts/rcache.sh"
-key=$(rkey kunit "$arch" "$(rtree "$tree")" "${KUNIT_FILTER:-}" \
+key=$(rkey kunit "$arch" "$(rtree "$tree")" "${KUNIT_FILTER:-}" "${KUNIT_ATTR:-}" \
 	@"$top/kernel-config/kunit-debug.config" @"$top/kunit/bin/qemu-system-x86_64" \
 	@"$0" "$(qemu-system-x86_64 --version 2>/dev/null | head -n1)" "$(gcc --version | head -n1)")
 if rget kunit "$key" "$art/kunit-$label.kept"; then
@@ -47,7 +48,8 @@ else
 		--build_dir="$build" --jobs="$(nproc)" --make_options="CC=ccache gcc" \
 		--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio \
 		--kunitconfig="$top/kernel-config/kunit-debug.config" \
-		--timeout=300 --json="$art/kunit-$label.json" ${KUNIT_FILTER:+"$KUNIT_FILTER"}) \
+		--timeout=300 --json="$art/kunit-$label.json" ${KUNIT_ATTR:+--filter "$KUNIT_ATTR"} \
+		${KUNIT_FILTER:+"$KUNIT_FILTER"}) \
 		> "$log" 2>&1 || true
 	if ! grep -q 'Starting KUnit Kernel' "$log" || [ ! -s "$build/test.log" ]; then
 		echo "FAIL: kunit ($label, $arch): the KUnit kernel did not build or boot; see $log"
