@@ -34,7 +34,11 @@ rm -rf "$out"
 mkdir -p "$out"
 tip=$(git -C "$tree" rev-parse --short=12 "$branch")
 tmp=$(mktemp -d)
-trap 'git -C "$tree" worktree remove --force "$tmp/wt" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"' EXIT
+# The round trips apply the mails in a worktree of this stage's own next to
+# <tree>, kept between runs: checking out a kernel tree afresh costs
+# about 15 s.
+wt=$tree-mbox
 # shellcheck source=scripts/rcache.sh
 . "$top/scripts/rcache.sh"
 
@@ -173,19 +177,20 @@ while IFS='|' read -r part first last title; do
 		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base (after the parts it depends on) and gives the part's diff (kept: the same mails passed before)"
 		continue
 	fi
-	[ -d "$tmp/wt" ] || git -C "$tree" worktree add -q --detach "$tmp/wt" base
+	"$top/scripts/worktree.sh" "$tree" "$wt" base
 	rm -rf "$tmp/p" && mkdir "$tmp/p"
-	git -C "$tmp/wt" checkout -q --detach base
+	git -C "$wt" am --abort > /dev/null 2>&1 || true
+	git -C "$wt" checkout -q -f --detach base
 	# A posting that builds on other parts ("depends:" in its posting file,
 	# said in its cover) is tried on base with their patches applied first.
 	for d in $(key depends "$pdir/posting"); do
 		IFS='|' read -r _ df dl _ < <(grep "^$d|" "$tmp/parts.deps")
 		for ((i = df; i <= dl; i++)); do
 			git -C "$tree" format-patch -q --stdout -1 "${commits[i - 1]}" |
-				git -C "$tmp/wt" am -q --committer-date-is-author-date
+				git -C "$wt" am -q --committer-date-is-author-date
 		done
 	done
-	start=$(git -C "$tmp/wt" rev-parse HEAD)
+	start=$(git -C "$wt" rev-parse HEAD)
 	ok=1
 	if [ "$n" = 1 ] || [ "$part" = 0 ]; then
 		for p in "$dir"/0*.patch; do
@@ -196,12 +201,12 @@ while IFS='|' read -r part first last title; do
 		(cd "$tree" && b4 -q am -C -m "$dir/posting.mbox" -o "$tmp/p" "$pid") > "$tmp/b4.log" 2>&1 || ok=0
 	fi
 	for m in "$tmp"/p/*.mbx; do
-		[ -f "$m" ] && git -C "$tmp/wt" am -q "$m" > "$tmp/am.log" 2>&1 || ok=0
+		[ -f "$m" ] && git -C "$wt" am -q "$m" > "$tmp/am.log" 2>&1 || ok=0
 	done
 	# patch-id: the same changes, whatever the line numbers of the hunks.
-	got=$(git -C "$tmp/wt" diff "$start" HEAD | git -C "$tree" patch-id --stable)
-	napplied=$(git -C "$tmp/wt" rev-list --count "$start..HEAD")
-	sob=$(git -C "$tmp/wt" log --format=%b "$start..HEAD" | grep -c "^Signed-off-by: $signer\$" || true)
+	got=$(git -C "$wt" diff "$start" HEAD | git -C "$tree" patch-id --stable)
+	napplied=$(git -C "$wt" rev-list --count "$start..HEAD")
+	sob=$(git -C "$wt" log --format=%b "$start..HEAD" | grep -c "^Signed-off-by: $signer\$" || true)
 	if [ "$ok" = 1 ] && [ "$got" = "$want" ] && [ "$napplied" -eq "$n" ] && [ "$sob" -eq "$n" ]; then
 		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base (after the parts it depends on) and gives the part's diff"
 		rput mbox-round-trip "$key"
