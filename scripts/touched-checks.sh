@@ -41,35 +41,46 @@ cocci() {	# <file.c> -> findings; fails if coccicheck does
 
 run() { if [ "$1" = kdoc ]; then kdoc "$2"; else cocci "$2"; fi; }
 
-# checked <kind> <file> <commit> <out>: the findings, kept or found now.
+# checked <kind> <file> <commit> <out>: the findings, kept or found now in
+# the worktree, which is at <commit>.
 checked() {
-	local key
+	local key tmp=$logs/tmp-$1-$3-${2//\//_}
 	key=$(rkey "$tools" "$1" "$2" "$(git -C "$tree" rev-parse "$3:$2" 2>/dev/null || echo none)" \
 		"$(git -C "$tree" rev-parse "$3:scripts" "$3:include" "$3:arch/x86/include" \
 			"$3:$(dirname "$2")")")
-	if rget findings "$key" "$logs/kept"; then
-		mv "$logs/kept/findings" "$4"
-		rmdir "$logs/kept"
+	if rget findings "$key" "$tmp"; then
+		mv "$tmp/findings" "$4"
+		rmdir "$tmp"
 		return
 	fi
-	git -C "$wt" checkout -q -f --detach "$3"
 	# A tool that failed gives no findings; they are not kept.
 	if run "$1" "$2" > "$4"; then
-		cp "$4" "$logs/findings"
-		rput findings "$key" "$logs/findings"
-		rm "$logs/findings"
+		mkdir -p "$tmp"
+		cp "$4" "$tmp/findings"
+		rput findings "$key" "$tmp/findings"
+		rm -rf "$tmp"
 	fi
+}
+
+# all <kind> <commit> <label>: every file at <commit>, as many at a time
+# as there are CPUs (coccicheck's one-file mode runs one spatch).
+all() {
+	local f
+	git -C "$wt" checkout -q -f --detach "$2"
+	for f in "${files[@]}"; do
+		[ "$1" = cocci ] && [ "${f%.c}" = "$f" ] && continue
+		while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
+		checked "$1" "$f" "$2" "$logs/$1-$3-${f//\//_}" &
+	done
+	wait
 }
 
 fail=0
 for kind in kdoc cocci; do
+	all "$kind" base base
+	all "$kind" "$branch" tip
 	for f in "${files[@]}"; do
 		[ "$kind" = cocci ] && [ "${f%.c}" = "$f" ] && continue
-		checked "$kind" "$f" base "$logs/$kind-base-${f//\//_}"
-	done
-	for f in "${files[@]}"; do
-		[ "$kind" = cocci ] && [ "${f%.c}" = "$f" ] && continue
-		checked "$kind" "$f" "$branch" "$logs/$kind-tip-${f//\//_}"
 		new=$(comm -13 "$logs/$kind-base-${f//\//_}" "$logs/$kind-tip-${f//\//_}")
 		if [ -n "$new" ]; then
 			echo "FAIL: $kind $f: new findings"
