@@ -42,9 +42,10 @@ cocci() {	# <file.c> -> findings; fails if coccicheck does
 run() { if [ "$1" = kdoc ]; then kdoc "$2"; else cocci "$2"; fi; }
 
 # checked <kind> <file> <commit> <out>: the findings, kept or found now in
-# the worktree, which is at <commit>.
+# the worktree, which is at <commit>; fails if the tool did.
 checked() {
 	local key tmp=$logs/tmp-$1-$3-${2//\//_}
+	rm -f "$4"
 	key=$(rkey "$tools" "$1" "$2" "$(git -C "$tree" rev-parse "$3:$2" 2>/dev/null || echo none)" \
 		"$(git -C "$tree" rev-parse "$3:scripts" "$3:include" "$3:arch/x86/include" \
 			"$3:$(dirname "$2")")")
@@ -53,34 +54,44 @@ checked() {
 		rmdir "$tmp"
 		return
 	fi
-	# A tool that failed gives no findings; they are not kept.
-	if run "$1" "$2" > "$4"; then
-		mkdir -p "$tmp"
-		cp "$4" "$tmp/findings"
-		rput findings "$key" "$tmp/findings"
-		rm -rf "$tmp"
+	# A tool that failed gives no findings: a failure, not kept.
+	if ! run "$1" "$2" > "$4"; then
+		echo "FAIL: $1 $2: the check failed to run at $3"
+		rm -f "$4"
+		return 1
 	fi
+	mkdir -p "$tmp"
+	cp "$4" "$tmp/findings"
+	rput findings "$key" "$tmp/findings"
+	rm -rf "$tmp"
 }
 
 # all <kind> <commit> <label>: every file at <commit>, as many at a time
 # as there are CPUs (coccicheck's one-file mode runs one spatch).
 all() {
-	local f
+	local f p rc=0 pids=()
 	git -C "$wt" checkout -q -f --detach "$2"
 	for f in "${files[@]}"; do
 		[ "$1" = cocci ] && [ "${f%.c}" = "$f" ] && continue
 		while [ "$(jobs -rp | wc -l)" -ge "$(nproc)" ]; do wait -n || true; done
 		checked "$1" "$f" "$2" "$logs/$1-$3-${f//\//_}" &
+		pids+=("$!")
 	done
-	wait
+	# wait <pid> still gives the status of a job wait -n has collected.
+	for p in "${pids[@]}"; do wait "$p" || rc=1; done
+	return "$rc"
 }
 
 fail=0
 for kind in kdoc cocci; do
-	all "$kind" base base
-	all "$kind" "$branch" tip
+	all "$kind" base base || fail=1
+	all "$kind" "$branch" tip || fail=1
 	for f in "${files[@]}"; do
 		[ "$kind" = cocci ] && [ "${f%.c}" = "$f" ] && continue
+		# A check that failed to run has said so above.
+		if [ ! -e "$logs/$kind-base-${f//\//_}" ] || [ ! -e "$logs/$kind-tip-${f//\//_}" ]; then
+			continue
+		fi
 		new=$(comm -13 "$logs/$kind-base-${f//\//_}" "$logs/$kind-tip-${f//\//_}")
 		if [ -n "$new" ]; then
 			echo "FAIL: $kind $f: new findings"
