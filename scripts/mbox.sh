@@ -181,6 +181,7 @@ while IFS='|' read -r part first last title; do
 	rm -rf "$tmp/p" && mkdir "$tmp/p"
 	git -C "$wt" am --abort > /dev/null 2>&1 || true
 	git -C "$wt" checkout -q -f --detach base
+	git -C "$wt" clean -q -f -d -x
 	# A posting that builds on other parts ("depends:" in its posting file,
 	# said in its cover) is tried on base with their patches applied first.
 	for d in $(key depends "$pdir/posting"); do
