@@ -65,6 +65,7 @@ for s in $suites; do
 	grep -q "^    # Subtest: $s\$" "$tap" || { echo "FAIL: kunit ($label): suite $s did not run"; fail=1; }
 done
 # Case lines are indented 4 (case) or 8 (parameter) spaces.
+matched=0
 while read -r res name; do
 	case $res in
 	ok)	expect=PASS ;;
@@ -74,6 +75,7 @@ while read -r res name; do
 	if [ -n "${EXPECT_FAIL:-}" ] && [[ $name =~ $EXPECT_FAIL ]]; then
 		[ "$expect" = PASS ] && expect=FAIL || expect=PASS
 		name="$name (must fail here)"
+		matched=1
 	fi
 	echo "$expect: kunit ($label) $name"
 	[ "$expect" = PASS ] || fail=1
@@ -86,6 +88,12 @@ done < <(awk '
 		sub(/^(not )?ok [0-9]+ /, "", n); sub(/ # .*/, "", n)
 		if ($0 ~ /^        /) n = case_ "/" n
 		print res, suite "." n }' "$tap")
+# A proof whose cases did not run (renamed, or left out by a filter)
+# proves nothing.
+if [ -n "${EXPECT_FAIL:-}" ] && [ "$matched" = 0 ]; then
+	echo "FAIL: kunit ($label) no case that ran matches the cases that must fail: $EXPECT_FAIL"
+	fail=1
+fi
 
 # WARNING: covers WARN*() ("WARNING: <file>:<line> at <function>, CPU#n"
 # since 7.x, "WARNING: CPU: n PID: ..." before) and lockdep's and RCU's.
