@@ -177,11 +177,8 @@ while IFS='|' read -r part first last title; do
 		echo "PASS: mbox: part $part ($prefix, ${#pp[@]} mails in $dir, signed by $signer): b4 am takes it, it applies to base (after the parts it depends on) and gives the part's diff (kept: the same mails passed before)"
 		continue
 	fi
-	"$top/scripts/worktree.sh" "$tree" "$wt" base
+	"$top/scripts/worktree.sh" --reset "$tree" "$wt" base
 	rm -rf "$tmp/p" && mkdir "$tmp/p"
-	git -C "$wt" am --abort > /dev/null 2>&1 || true
-	git -C "$wt" checkout -q -f --detach base
-	git -C "$wt" clean -q -f -d -x
 	# A posting that builds on other parts ("depends:" in its posting file,
 	# said in its cover) is tried on base with their patches applied first.
 	for d in $(key depends "$pdir/posting"); do

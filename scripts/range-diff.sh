@@ -21,10 +21,7 @@ if rget range-diff "$key" "$tmp/kept"; then
 	cat "$tmp/kept/out"
 	exit 0
 fi
-"$top/scripts/worktree.sh" "$tree" "$wt" base
-git -C "$wt" am --abort > /dev/null 2>&1 || true
-git -C "$wt" checkout -q -f --detach base
-git -C "$wt" clean -q -f -d -x
+"$top/scripts/worktree.sh" --reset "$tree" "$wt" base
 git -C "$top" show "$v1:series" |
 	awk -v p="$part" '/^# Part [0-9]+:/ { n = $3; sub(/:$/, "", n); cur = (n == p); next }
 		cur && /^[0-9]/ { print }' > "$tmp/list"
