@@ -42,7 +42,8 @@ for posting in "$top"/postings/*/posting; do
 		echo "  make bench at repo commit $commit, $day: kernels"
 		echo "  without lockdep or KASAN, each booted $boots times, the kernels taking"
 		echo "  turns; per boot the best of the case's rounds; the lowest of the"
-		echo "  boots and (in brackets) their median:"
+		echo "  boots and (in brackets) their median; of a ratio, the median of the"
+		echo "  boots' own:"
 		echo
 		printf '  %-36s' ""
 		printf '%-14s' "${kernels[@]}"
@@ -57,10 +58,12 @@ for posting in "$top"/postings/*/posting; do
 					for k in "${kernels[@]}"; do
 						awk -v k="$k" -v a="$arch" -v c="$c" -v r="$row" \
 							'$1 == k && $2 == a && $3 == c && $4 == r { print $5 }' "$dir/all" |
-							sort -g | awk -v n="$boots" -v what="$k $arch $row" '{ v[NR] = $1 } END {
+							sort -g | awk -v n="$boots" -v what="$k $arch $row" -v ratio="$([[ $row == ratio* ]] && echo 1 || echo 0)" '{ v[NR] = $1 } END {
 								if (NR != n) { print "FAIL: bench-table: " NR " of " n " boots for " what > "/dev/stderr"; exit 1 }
 								m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-								printf "%-14s", sprintf("%g (%g)", v[1], m) }'
+								# A ratio has no "lowest": the lowest is the boot
+								# with the worst ratio. Its median only.
+								printf "%-14s", ratio ? sprintf("%g", m) : sprintf("%g (%g)", v[1], m) }'
 					done
 					echo
 				done

@@ -3,7 +3,7 @@
 # kernels without debug options (no lockdep, no KASAN): the kernels of
 # kunit/bench (the tip, the tip without Part 1's drain, v7.3's pinning
 # code), each built for x86_64 (QEMU under TCG) and for UML (the host CPU).
-# All kernels are built first; then each is booted BENCH_BOOTS times (7 by
+# All kernels are built first; then each is booted BENCH_BOOTS times (21 by
 # default), the kernels taking turns, so that a slow spell of the host
 # falls on all of them alike. Function alignment is forced to 64 bytes
 # (DEBUG_FORCE_FUNCTION_ALIGN_64B) so that code a patch does not touch
@@ -17,7 +17,7 @@ trap 'exit 130' INT TERM
 
 tree=$1 branch=$2 art=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
-boots=${BENCH_BOOTS:-7}
+boots=${BENCH_BOOTS:-21}
 export PATH="$top/kunit/bin:$PATH"
 out=$art/bench
 rm -rf "$out"
