@@ -22,9 +22,12 @@ export PATH="$top/kunit/bin:$PATH"
 out=$art/bench
 rm -rf "$out"
 mkdir -p "$out"
-# What was measured, for the tables: the repo commit (-dirty: patches not
-# committed yet) and the day.
-echo "$(git -C "$top" describe --always --dirty) $(date -u +%F)" > "$out/measured"
+# What was measured, for the tables: the repo commit (-dirty: patches,
+# series or kunit/bench not committed yet; the tables a run rewrites do not
+# count) and the day.
+dirty=
+git -C "$top" diff --quiet HEAD -- patches series kunit/bench || dirty=-dirty
+echo "$(git -C "$top" rev-parse --short HEAD)$dirty $(date -u +%F)" > "$out/measured"
 
 # The kernels are checked out and reverted in a work tree of their own next
 # to <tree>, with a build directory per kernel and arch.
