@@ -3,8 +3,9 @@
 # a line "bench: <kernels> | <cases>": the figures of the last make bench
 # (<artifacts>/bench/<kernel>.<arch>.<boot>) for those kernels of
 # kunit/bench and those benchmark cases, per arch the lowest over the
-# boots and their median. The lowest leads: the host's noise only adds
-# time, and UML boots of one kernel come in two speeds about 2x apart. The cover includes it where it says @bench.txt@
+# boots and their median (of a ratio, the median only). The lowest leads:
+# the host's noise only adds time, and UML boots of one kernel come in two
+# speeds about 2x apart. The cover includes it where it says @bench.txt@
 # (scripts/mbox.sh), so the numbers mailed are the numbers measured.
 # Usage: bench-table.sh <artifacts>
 set -euo pipefail
