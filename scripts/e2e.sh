@@ -120,7 +120,7 @@ fi
 if [ -z "${kept[base]:-}" ]; then kbuild base "$base"; fi
 if [ -z "${kept[patched]:-}" ]; then kbuild patched "$tip"; fi
 for o in INTEL_IOMMU IRQ_REMAP VFIO_PCI VFIO_IOMMU_TYPE1 VFIO_DEVICE_CDEV IOMMUFD_TEST \
-	 VFIO_PCI_DMABUF INTEL_IOMMU_DEBUGFS PROVE_LOCKING KASAN 9P_FS; do
+	 VFIO_PCI_DMABUF INTEL_IOMMU_DEBUGFS PROVE_LOCKING KASAN KASAN_INLINE 9P_FS; do
 	grep -q "^CONFIG_$o=y" "$build/.config" ||
 		{ echo "FAIL: e2e: CONFIG_$o is not set in the guest config"; exit 1; }
 done
