@@ -12,10 +12,11 @@ set -euo pipefail
 art=$1
 
 # A guest that did not start, was stopped at its cap, left a program behind
-# or logged a kernel report (any WARNING, lockdep, KASAN, hung task): a
-# failure of the patched kernel; on base, the reference and not the
-# subject, a line of its own that does not fail the run.
-splat='BUG: KASAN|BUG:|WARNING:|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than'
+# or logged a kernel report (any WARNING, lockdep, KASAN, hung task, RCU
+# stall, soft lockup): a failure of the patched kernel; on base, the
+# reference and not the subject, a line of its own that does not fail the
+# run.
+splat='BUG: KASAN|BUG:|WARNING:|possible circular locking|inconsistent lock state|suspicious RCU usage|Kernel panic|blocked for more than|self-detected stall|detected stalls on CPUs|soft lockup'
 first_report() {	# <guest dir>
 	cat "$1/console.log" "$1/dmesg.log" 2>/dev/null | grep -Em1 "$splat" || true
 }
@@ -58,7 +59,7 @@ for label in base patched; do
 		cat "$out/console.log" "$out/dmesg.log" 2>/dev/null | grep -Em1 -A12 "$splat" |
 			sed "s/^/e2e-report ($label): /"
 	else
-		echo "PASS: e2e ($label) no kernel report (WARNING, lockdep, KASAN, hung task)"
+		echo "PASS: e2e ($label) no kernel report (WARNING, lockdep, KASAN, hung task, RCU stall, soft lockup)"
 	fi
 done
 
