@@ -37,8 +37,10 @@ kargs=(--kunitconfig=drivers/iommu --kunitconfig=drivers/vfio --make_options="CC
 	--kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_DEBUG_FORCE_FUNCTION_ALIGN_64B=y)
 bdir() { echo "${CACHE:?}/build/$(basename "$wt")-$1-$2"; }
 
+# The commit with exactly this subject: a later commit's message may quote it.
 commit_of() {	# <subject>
-	git -C "$wt" log --format=%H --fixed-strings --grep="$1" "base..$branch" | head -n1
+	git -C "$wt" log --format='%H %s' "base..$branch" |
+		awk -v s="$1" 'substr($0, 42) == s { print $1; exit }'
 }
 
 fail=0 names=()
