@@ -39,8 +39,8 @@ bdir() { echo "${CACHE:?}/build/$(basename "$wt")-$1-$2"; }
 
 # The commit with exactly this subject: a later commit's message may quote it.
 commit_of() {	# <subject>
-	git -C "$wt" log --format='%H %s' "base..$branch" |
-		awk -v s="$1" 'substr($0, 42) == s { print $1; exit }'
+	git -C "$wt" log --format='%H%x09%s' "base..$branch" |
+		awk -F '\t' -v s="$1" '$2 == s { print $1; exit }'
 }
 
 fail=0 names=()
